@@ -1,37 +1,473 @@
-// PLACEHOLDER (to be replaced by the pronounce work): passes Han text through
-// unchanged, so eSpeak NG's own single reading per character is used.
 #include "pronounce/pronounce.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+#include "pronounce/lexicon_format.hpp"
+#include "pronounce/table_file.hpp"
 #include "text/utf8.hpp"
 
 namespace briefing {
 
-struct Pronouncer::Impl {};
+using pronounce::MappedTable;
+
+namespace {
+
+// Longest word tried by segmentation, in characters. Bounds the work per
+// character whatever the lexicon holds.
+constexpr std::size_t kMaxWord = 16;
+
+// One code point of the input with its byte span. Invalid bytes become one
+// "character" each (cp U+FFFD) so odd input never throws and texts still
+// concatenate to the input.
+struct Char {
+    char32_t cp;
+    std::size_t begin, end;
+};
+
+std::vector<Char> lenient_decode(std::string_view s) {
+    std::vector<Char> out;
+    out.reserve(s.size());
+    std::size_t i = 0;
+    while (i < s.size()) {
+        auto b = static_cast<unsigned char>(s[i]);
+        std::size_t n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+        char32_t cp = 0xFFFD;
+        if (n == 1) {
+            cp = b;
+        } else if (n > 1 && i + n <= s.size()) {
+            try {
+                auto d = text::decode(s.substr(i, n));
+                if (d.size() == 1) cp = d[0];
+                else n = 1;
+            } catch (const std::exception&) {
+                n = 1;
+            }
+        } else {
+            n = 1;
+        }
+        out.push_back({cp, i, i + n});
+        i += n;
+    }
+    return out;
+}
+
+bool is_latin(char32_t c) { return c < 0x80 && (std::isalnum(static_cast<int>(c)) != 0); }
+
+std::vector<std::string_view> split_spaces(std::string_view s) {
+    std::vector<std::string_view> out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        auto j = s.find(' ', i);
+        if (j == std::string_view::npos) j = s.size();
+        if (j > i) out.push_back(s.substr(i, j - i));
+        i = j + 1;
+    }
+    return out;
+}
+
+int tone_of(const std::string& syl) {
+    return syl.empty() || !std::isdigit(static_cast<unsigned char>(syl.back())) ? 0 : syl.back() - '0';
+}
+
+float read_f32(const char* p) {
+    float f;
+    std::memcpy(&f, p, 4);
+    return f;
+}
+
+// Characters that act as surname markers and readings are data in spirit,
+// but tiny and tied to the rule below; kept here beside it.
+struct Surname {
+    const char* ch;
+    const char* reading;
+};
+constexpr Surname kSurnames[] = {{"单", "shan4"}, {"曾", "zeng1"}, {"解", "xie4"}, {"区", "ou1"},
+                                 {"仇", "qiu2"},  {"查", "zha1"},  {"朴", "piao2"}, {"盖", "ge3"},
+                                 {"缪", "miao4"}, {"翟", "zhai2"}, {"覃", "qin2"},  {"召", "shao4"},
+                                 {"种", "chong2"}, {"乐", "yue4"}, {"员", "yun4"},  {"秘", "bi4"}};
+constexpr const char* kTitles[] = {"先生", "女士", "老师", "教授", "医生", "主任", "局长", "部长",
+                                   "市长", "省长", "经理", "总", "书记", "院士", "同志", "小姐",
+                                   "博士", "师傅", "大夫", "委员", "队长", "校长", "主席", "县长"};
+constexpr const char* kSpeechVerbs[] = {"说", "表示", "指出", "认为", "称", "介绍", "透露", "强调", "告诉"};
+
+}  // namespace
+
+struct Pronouncer::Impl {
+    MappedTable lexicon;
+    MappedTable model;
+    float lex_weight = 1, default_weight = 0.5;
+
+    // A Han run being pronounced: its characters, segmentation and readings.
+    struct Run {
+        std::string_view src;            // the whole input
+        std::vector<Char> chars;         // the run's characters
+        std::vector<std::size_t> word;   // word index of each character
+        std::vector<std::pair<std::size_t, std::size_t>> words;  // [begin, end) in chars
+        std::vector<std::string> lex;    // reading from the lexicon word, "" if none
+        std::vector<std::string> out;    // final readings ("" = unknown)
+        std::string_view text(std::size_t b, std::size_t e) const {
+            return src.substr(chars[b].begin, chars[e - 1].end - chars[b].begin);
+        }
+    };
+
+    std::vector<std::string> candidates(std::string_view ch) const {
+        std::vector<std::string> out;
+        std::string key = "C";
+        key += ch;
+        if (auto v = lexicon.find(key))
+            for (auto s : split_spaces(*v)) out.emplace_back(s);
+        key[0] = 'K';
+        if (auto v = model.find(key))
+            for (auto s : split_spaces(*v))
+                if (std::find(out.begin(), out.end(), s) == out.end()) out.emplace_back(s);
+        return out;
+    }
+
+    // Maximum-probability segmentation over the lexicon (DAG + dynamic
+    // programming from the right, as jieba does).
+    void segment(Run& r) const {
+        const std::size_t n = r.chars.size();
+        std::vector<float> best(n + 1, 0);
+        std::vector<std::size_t> next(n + 1, n);
+        std::string key;
+        for (std::size_t i = n; i-- > 0;) {
+            best[i] = -std::numeric_limits<float>::infinity();
+            for (std::size_t e = i + 1; e <= n && e - i <= kMaxWord; ++e) {
+                key.assign("W");
+                key += r.text(i, e);
+                auto v = lexicon.find(key);
+                if (!v || v->size() < 5) {
+                    if (e == i + 1) consider(best, next, i, e, -30.0f);  // unknown character
+                    break;
+                }
+                auto flags = static_cast<std::uint8_t>((*v)[4]);
+                if (flags & pronounce::kWordIsWord) consider(best, next, i, e, read_f32(v->data()));
+                else if (e == i + 1) consider(best, next, i, e, -30.0f);
+                if (!(flags & pronounce::kWordIsPrefix)) break;
+            }
+        }
+        r.word.assign(n, 0);
+        r.lex.assign(n, "");
+        for (std::size_t i = 0; i < n; i = next[i]) {
+            std::size_t e = next[i];
+            r.words.push_back({i, e});
+            for (std::size_t k = i; k < e; ++k) r.word[k] = r.words.size() - 1;
+            if (e - i < 2) continue;
+            key.assign("W");
+            key += r.text(i, e);
+            auto v = lexicon.find(key);
+            auto sylls = v ? split_spaces(v->substr(5)) : std::vector<std::string_view>{};
+            if (sylls.size() == e - i)
+                for (std::size_t k = i; k < e; ++k)
+                    if (sylls[k - i] != "*") r.lex[k] = std::string(sylls[k - i]);
+        }
+    }
+
+    static void consider(std::vector<float>& best, std::vector<std::size_t>& next, std::size_t i,
+                         std::size_t e, float logp) {
+        if (logp + best[e] > best[i]) {
+            best[i] = logp + best[e];
+            next[i] = e;
+        }
+    }
+
+    std::vector<std::string> features(const Run& r, std::size_t i) const {
+        auto ch = [&](long k) -> std::string {
+            if (k < 0) return "^";
+            if (static_cast<std::size_t>(k) >= r.chars.size()) return "$";
+            return std::string(r.text(static_cast<std::size_t>(k), static_cast<std::size_t>(k) + 1));
+        };
+        auto wtext = [&](long w) -> std::string {
+            if (w < 0) return "^";
+            if (static_cast<std::size_t>(w) >= r.words.size()) return "$";
+            auto [b, e] = r.words[static_cast<std::size_t>(w)];
+            return std::string(r.text(b, e));
+        };
+        const long k = static_cast<long>(i);
+        const long w = static_cast<long>(r.word[i]);
+        auto [wb, we] = r.words[r.word[i]];
+        std::string pos = we - wb == 1 ? "S" : i == wb ? "B" : i + 1 == we ? "E" : "M";
+        return {"bias",
+                "W=" + wtext(w),
+                "p1=" + ch(k - 1),
+                "n1=" + ch(k + 1),
+                "p2=" + ch(k - 2) + ch(k - 1),
+                "n2=" + ch(k + 1) + ch(k + 2),
+                "pn=" + ch(k - 1) + ch(k + 1),
+                "pw=" + wtext(w - 1),
+                "nw=" + wtext(w + 1),
+                "L=" + (r.lex[i].empty() ? std::string("-") : r.lex[i]),
+                "pos=" + pos + (r.lex[i].empty() ? "" : "L")};
+    }
+
+    // Scores each candidate: global weights for "is the lexicon word's
+    // reading" and "is the default", plus the per-character context weights.
+    std::string choose(const Run& r, std::size_t i, const std::vector<std::string>& cands) const {
+        std::vector<float> score(cands.size(), 0);
+        for (std::size_t c = 0; c < cands.size(); ++c) {
+            if (cands[c] == r.lex[i]) score[c] += lex_weight;
+            if (c == 0) score[c] += default_weight;
+        }
+        std::string key = "M";
+        key += r.text(i, i + 1);
+        key += '\t';
+        const auto stem = key.size();
+        for (const auto& f : features(r, i)) {
+            key.resize(stem);
+            key += f;
+            auto v = model.find(key);
+            if (!v) continue;
+            std::size_t p = 0;
+            while (p < v->size()) {
+                auto len = static_cast<unsigned char>((*v)[p]);
+                if (p + 1 + len + 4 > v->size()) break;
+                auto cls = v->substr(p + 1, len);
+                float wgt = read_f32(v->data() + p + 1 + len);
+                for (std::size_t c = 0; c < cands.size(); ++c)
+                    if (cands[c] == cls) score[c] += wgt;
+                p += 1 + len + 4;
+            }
+        }
+        auto best = std::max_element(score.begin(), score.end()) - score.begin();
+        return cands[static_cast<std::size_t>(best)];
+    }
+
+    void read_characters(Run& r) const {
+        r.out.assign(r.chars.size(), "");
+        for (std::size_t i = 0; i < r.chars.size(); ++i) {
+            auto cands = candidates(r.text(i, i + 1));
+            if (!r.lex[i].empty() && std::find(cands.begin(), cands.end(), r.lex[i]) == cands.end())
+                cands.push_back(r.lex[i]);  // e.g. a tone change the word entry records
+            if (cands.size() > 1 && !model_is_empty())
+                r.out[i] = choose(r, i, cands);
+            else if (!r.lex[i].empty())
+                r.out[i] = r.lex[i];
+            else if (!cands.empty())
+                r.out[i] = cands.front();
+        }
+    }
+
+    bool model_is_empty() const { return false; }
+
+    bool single(const Run& r, std::size_t i) const {
+        auto [b, e] = r.words[r.word[i]];
+        return e - b == 1;
+    }
+
+    bool is(const Run& r, long i, std::string_view s) const {
+        return i >= 0 && static_cast<std::size_t>(i) < r.chars.size() && r.text(i, i + 1) == s;
+    }
+
+    bool starts_with_any(const Run& r, std::size_t i, const char* const* list, std::size_t n) const {
+        for (std::size_t k = 0; k < n; ++k) {
+            std::string_view w = list[k];
+            std::size_t len = text::length_cp(w);
+            if (i + len <= r.chars.size() && r.text(i, i + len) == w) return true;
+        }
+        return false;
+    }
+
+    // 一 and 不 change tone before the next syllable; eSpeak NG does not do it.
+    void tone_changes(Run& r) const {
+        static const std::string digits = "〇零一二三四五六七八九两十百千万亿";
+        for (std::size_t i = 0; i < r.chars.size(); ++i) {
+            bool yi = is(r, i, "一"), bu = is(r, i, "不");
+            if (!yi && !bu) continue;
+            const long k = static_cast<long>(i);
+            const bool a_not_a = k > 0 && i + 1 < r.chars.size() && r.text(i - 1, i) == r.text(i + 1, i + 2);
+            if (!r.lex[i].empty() && !a_not_a) continue;  // lexicon words carry their own
+            const bool last = i + 1 == r.chars.size();
+            const int next_tone = last ? 0 : tone_of(r.out[i + 1]);
+            if (a_not_a) {
+                r.out[i] = yi ? "yi5" : "bu5";  // 看一看, 是不是
+            } else if (bu) {
+                r.out[i] = next_tone == 4 ? "bu2" : "bu4";
+            } else {
+                auto prev = k > 0 ? std::string(r.text(i - 1, i)) : std::string();
+                auto nxt = last ? std::string() : std::string(r.text(i + 1, i + 2));
+                bool ordinal = prev == "第" || (!prev.empty() && digits.find(prev) != std::string::npos);
+                bool counting = !nxt.empty() && nxt != "十" && nxt != "百" && nxt != "千" && nxt != "万" &&
+                                nxt != "亿" && digits.find(nxt) != std::string::npos;
+                if (last || ordinal || counting) r.out[i] = "yi1";
+                else r.out[i] = next_tone == 4 || next_tone == 5 ? "yi2" : "yi4";
+            }
+        }
+    }
+
+    // Surname readings when the character starts a name: after 姓, or before
+    // a title, or starting a clause before a speech verb.
+    void surnames(Run& r) const {
+        for (std::size_t i = 0; i < r.chars.size(); ++i) {
+            if (!single(r, i)) continue;
+            for (const auto& s : kSurnames) {
+                if (!is(r, static_cast<long>(i), s.ch)) continue;
+                bool name = is(r, static_cast<long>(i) - 1, "姓");
+                for (std::size_t g = 1; g <= 3 && !name; ++g)
+                    name = starts_with_any(r, i + g, kTitles, std::size(kTitles));
+                bool clause_start = i == 0 || is(r, static_cast<long>(i) - 1, "和") ||
+                                    is(r, static_cast<long>(i) - 1, "与") || is(r, static_cast<long>(i) - 1, "记者");
+                for (std::size_t g = 2; g <= 3 && !name && clause_start; ++g)
+                    name = starts_with_any(r, i + g, kSpeechVerbs, std::size(kSpeechVerbs));
+                if (name) r.out[i] = s.reading;
+            }
+        }
+    }
+
+    // A written 儿 after a syllable, not part of a word (女儿, 儿童), is erhua:
+    // it becomes "r", joined to the syllable before by speech_runs.
+    void erhua(Run& r) const {
+        for (std::size_t i = 1; i < r.chars.size(); ++i) {
+            if (!is(r, static_cast<long>(i), "儿") || r.out[i - 1].empty()) continue;
+            if (r.out[i] == "r5" || (single(r, i) && r.lex[i].empty())) r.out[i] = "r";
+        }
+    }
+
+    Run pronounce_run(std::string_view src, std::vector<Char> chars) const {
+        Run r;
+        r.src = src;
+        r.chars = std::move(chars);
+        segment(r);
+        read_characters(r);
+        tone_changes(r);
+        surnames(r);
+        erhua(r);
+        return r;
+    }
+
+    // Calls fn(run) for each maximal Han run and fn_other(char) otherwise.
+    template <typename FnRun, typename FnOther>
+    void walk(std::string_view s, FnRun fn_run, FnOther fn_other) const {
+        auto chars = lenient_decode(s);
+        std::size_t i = 0;
+        while (i < chars.size()) {
+            if (!text::is_han(chars[i].cp)) {
+                fn_other(chars, i);
+                continue;
+            }
+            std::size_t j = i;
+            while (j < chars.size() && text::is_han(chars[j].cp)) ++j;
+            fn_run(pronounce_run(s, {chars.begin() + static_cast<long>(i), chars.begin() + static_cast<long>(j)}));
+            i = j;
+        }
+    }
+};
 
 Pronouncer::Pronouncer(std::unique_ptr<const Impl> impl) : impl_(std::move(impl)) {}
 Pronouncer::~Pronouncer() = default;
 Pronouncer::Pronouncer(Pronouncer&&) noexcept = default;
 Pronouncer& Pronouncer::operator=(Pronouncer&&) noexcept = default;
 
-Pronouncer Pronouncer::load(const std::filesystem::path&) {
-    return Pronouncer(std::make_unique<const Impl>());
+Pronouncer Pronouncer::load(const std::filesystem::path& data_dir) {
+    auto impl = std::make_unique<Impl>();
+    impl->lexicon = MappedTable::open(data_dir / "lexicon.bin");
+    impl->model = MappedTable::open(data_dir / "polyphone.bin");
+    auto g = impl->model.find("G");
+    if (!g || g->size() != 8)
+        throw std::runtime_error("polyphone model " + (data_dir / "polyphone.bin").string() +
+                                 ": missing global weights");
+    impl->lex_weight = read_f32(g->data());
+    impl->default_weight = read_f32(g->data() + 4);
+    return Pronouncer(std::move(impl));
 }
 
 std::vector<Token> Pronouncer::tokens(std::string_view spoken) const {
-    return {Token{std::string(spoken), "", ""}};
+    std::vector<Token> out;
+    impl_->walk(
+        spoken,
+        [&](const Impl::Run& r) {
+            for (std::size_t k = 0; k < r.chars.size(); ++k)
+                out.push_back({std::string(r.text(k, k + 1)), r.out[k], ""});
+        },
+        [&](const std::vector<Char>& cs, std::size_t& i) {
+            std::size_t j = i;
+            while (j < cs.size() && (is_latin(cs[j].cp) ||
+                                     (j > i && (cs[j].cp == '\'' || cs[j].cp == '-') && j + 1 < cs.size() &&
+                                      is_latin(cs[j + 1].cp))))
+                ++j;
+            if (j > i) {
+                out.push_back({std::string(spoken.substr(cs[i].begin, cs[j - 1].end - cs[i].begin)), "", "en"});
+                i = j;
+            } else {
+                out.push_back({std::string(spoken.substr(cs[i].begin, cs[i].end - cs[i].begin)), "", ""});
+                ++i;
+            }
+        });
+    return out;
 }
 
 std::vector<std::string> Pronouncer::han_pinyin(std::string_view line) const {
     std::vector<std::string> out;
-    for (char32_t cp : text::decode(line))
-        if (text::is_han(cp)) out.emplace_back("?");
+    impl_->walk(
+        line,
+        [&](const Impl::Run& r) {
+            for (const auto& p : r.out) out.push_back(p.empty() ? "?" : p);
+        },
+        [](const std::vector<Char>&, std::size_t& i) { ++i; });
     return out;
 }
 
+std::vector<Pronouncer::PolyphoneCase> Pronouncer::polyphone_cases(std::string_view line) const {
+    std::vector<PolyphoneCase> out;
+    impl_->walk(
+        line,
+        [&](const Impl::Run& r) {
+            for (std::size_t k = 0; k < r.chars.size(); ++k) {
+                auto ch = std::string(r.text(k, k + 1));
+                auto cands = impl_->candidates(ch);
+                out.push_back({ch, cands, r.lex[k], impl_->features(r, k)});
+            }
+        },
+        [](const std::vector<Char>&, std::size_t& i) { ++i; });
+    return out;
+}
+
+namespace {
+
+// The ASCII mark eSpeak NG pauses at for a punctuation token, or "" to drop.
+std::string pause_mark(std::string_view t) {
+    static const std::pair<const char*, const char*> marks[] = {
+        {"，", ","}, {"、", ","}, {"；", ","}, {"：", ","}, {",", ","}, {";", ","}, {":", ","},
+        {"—", ","},  {"…", ","}, {"～", ","}, {"。", "."}, {".", "."}, {"．", "."}, {"？", "?"},
+        {"?", "?"},  {"！", "!"}, {"!", "!"}};
+    for (auto& [from, to] : marks)
+        if (t == from) return to;
+    return "";
+}
+
+}  // namespace
+
 std::vector<SpeechRun> speech_runs(const std::vector<Token>& tokens) {
-    std::string all;
-    for (const auto& t : tokens) all += t.text;
-    return {SpeechRun{all, false}};
+    std::vector<SpeechRun> runs;
+    bool last_was_mark = true;
+    auto add = [&](const std::string& piece, bool english, bool is_mark) {
+        if (is_mark && (runs.empty() || last_was_mark)) return;  // no leading or doubled pauses
+        if (!is_mark && (runs.empty() || runs.back().english != english)) runs.push_back({"", english});
+        auto& t = runs.back().text;
+        if (!t.empty()) t += ' ';
+        t += piece;
+        last_was_mark = is_mark;
+    };
+    for (const auto& tok : tokens) {
+        if (tok.lang == "en") {
+            add(tok.text, true, false);
+        } else if (tok.pinyin == "r" && !runs.empty() && !runs.back().english && !last_was_mark) {
+            // Erhua: "na3" + "r" → "nar3", the form eSpeak NG reads as one syllable.
+            auto& t = runs.back().text;
+            char tone = t.back();
+            t.back() = 'r';
+            t += tone;
+        } else if (!tok.pinyin.empty()) {
+            add(tok.pinyin == "r" ? "er5" : tok.pinyin, false, false);
+        } else {
+            auto mark = pause_mark(tok.text);
+            if (!mark.empty()) add(mark, false, true);
+        }
+    }
+    return runs;
 }
 
 }  // namespace briefing

@@ -45,6 +45,16 @@ public:
     // other characters are skipped; "?" for a character with no reading).
     std::vector<std::string> han_pinyin(std::string_view line) const;
 
+    // For training and measuring the polyphone model (scripts/polyphone_*):
+    // what the model sees for every Han character of `line`, in order.
+    struct PolyphoneCase {
+        std::string character;                // the Han character (UTF-8)
+        std::vector<std::string> candidates;  // its readings, lexicon default first
+        std::string lexicon_reading;          // reading from the segmented word, "" if none
+        std::vector<std::string> features;    // context features (strings), see pronounce.cpp
+    };
+    std::vector<PolyphoneCase> polyphone_cases(std::string_view line) const;
+
     ~Pronouncer();
     Pronouncer(Pronouncer&&) noexcept;
     Pronouncer& operator=(Pronouncer&&) noexcept;
