@@ -229,10 +229,14 @@ std::string digit_strings(const Tables& t, const std::string& s) {
             i = e;
             continue;
         }
-        // Grouped phone numbers: 010-12345678, 0755 1234 5678, 400-810-8888.
+        // Grouped phone numbers: 010-12345678, 0755 1234 5678, 400-810-8888,
+        // 138 1234 5678, +86 10 12345678 (the + is said 加).
         const bool area = s[i] == '0' && (len == 3 || len == 4);
         const bool service = len == 3 && (at(s, i, "400") || at(s, i, "800"));
-        if (area || service) {
+        const bool mobile3 = len == 3 && s[i] == '1' && s[i + 1] >= '3';
+        const bool intl = len <= 3 && i > 0 && s[i - 1] == '+' && i - 1 >= r.done() &&
+                          (i == 1 || !digit(s[i - 2])) && e < s.size() && (s[e] == ' ' || s[e] == '-');
+        if (area || service || mobile3 || intl) {
             std::size_t ge = e, total = len;
             int groups = 1;
             while (ge + 1 < s.size() && (s[ge] == '-' || s[ge] == ' ') && digit(s[ge + 1])) {
@@ -241,8 +245,11 @@ std::string digit_strings(const Tables& t, const std::string& s) {
                 ge = ne;
                 ++groups;
             }
-            if (groups >= 2 && total >= 7) {
-                r.replace(i, ge, read_digits(s.substr(i, ge - i), true));
+            if (groups >= 2 && total >= (mobile3 ? 11 : intl ? 9 : 7)) {
+                if (intl)
+                    r.replace(i - 1, ge, "加" + read_digits(s.substr(i, ge - i), true));
+                else
+                    r.replace(i, ge, read_digits(s.substr(i, ge - i), true));
                 i = ge;
                 continue;
             }
@@ -438,15 +445,16 @@ std::string ordinals(const Tables&, const std::string& s) {
 }
 
 // A dash or tilde between two numbers is a range: 3-5天 → 3到5天. The left
-// side may end in %, ‰, 万, 亿 or 千 (10%~20%, 3万-5万).
-std::string ranges(const Tables&, const std::string& s) {
+// side may end in a unit-like character (10%~20%, 3万-5万, 5月-8月). After a
+// score word it is a score instead: 以3-2获胜 → 以3比2获胜.
+std::string ranges(const Tables& t, const std::string& s) {
     if (!has_digit(s)) return s;
     Rewriter r(s);
     for (std::size_t p = 1; p < s.size(); ++p) {
         const std::size_t mark = range_mark(s, p);
         if (mark == 0) continue;
         std::size_t left = p;
-        for (std::string_view suffix : {"%", "‰", "万", "亿", "千"})
+        for (std::string_view suffix : {"%", "‰", "万", "亿", "千", "月", "日", "号", "点", "时", "天"})
             if (ends_at(s, left, suffix)) {
                 left -= suffix.size();
                 break;
@@ -454,7 +462,14 @@ std::string ranges(const Tables&, const std::string& s) {
         // In "-5~-3" the last '-' signs the second number.
         std::size_t join = mark;
         if (mark > 1 && s[p + mark - 1] == '-' && s[p] != '-') --join;
-        if (left > 0 && digit(s[left - 1]) && digit_at(s, p + mark)) r.replace(p, p + join, "到");
+        if (left > 0 && digit(s[left - 1]) && digit_at(s, p + mark)) {
+            std::size_t b = left;
+            while (b > 0 && digit(s[b - 1])) --b;
+            const bool score = left == p && mark == 1 &&
+                               (context_within(t.score_context, s, b, 10) ||
+                                context_before(t.score_adjacent, s, b));
+            r.replace(p, p + join, score ? "比" : "到");
+        }
         p += mark - 1;
     }
     return r.finish();
@@ -646,7 +661,9 @@ std::string symbols(const Tables& t, const std::string& s) {
             out.append(s, start, i - start);
             continue;
         }
-        const bool in_latin = start > 0 && alpha(s[start - 1]) && alpha_at(s, i);
+        // "U.S." and "Mr. Smith": a dot inside Latin is an abbreviation mark.
+        const bool in_latin = start > 0 && alpha(s[start - 1]) &&
+                              (alpha_at(s, i) || (c == '.' && at(s, i, " ") && alpha_at(s, i + 1)));
         if (c == '.' && in_latin) continue;
         if (c == '\'' && in_latin) {
             out.push_back('\'');
