@@ -1,0 +1,210 @@
+#include "render/render.hpp"
+
+#include <fcntl.h>  // AT_FDCWD
+#include <stdio.h>  // renameat2, RENAME_EXCHANGE (glibc ≥ 2.28)
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <set>
+#include <system_error>
+
+#include <spdlog/spdlog.h>
+
+#include "assemble/assemble.hpp"
+#include "text/errors.hpp"
+#include "write/file_names.hpp"
+#include "write/text_files.hpp"
+#include "write/wav_writer.hpp"
+
+namespace briefing {
+
+const char* const kVersion = BRIEFING_VERSION;
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+void check_cancel() {
+    if (const int sig = EspeakEngine::cancel_signal().load()) throw Interrupted(sig);
+}
+
+std::string utc_now() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+json voice_json(const VoicePreset& v) {
+    return {{"name", v.name},
+            {"source", v.source},
+            {"espeak_voice", v.espeak_voice},
+            {"english_voice", v.english_voice},
+            {"variant", v.variant},
+            {"rate", v.rate},
+            {"pitch", v.pitch},
+            {"range", v.range},
+            {"volume", v.volume},
+            {"pauses_ms",
+             {{"sentence", v.pause_sentence_ms},
+              {"paragraph", v.pause_paragraph_ms},
+              {"section_start", v.pause_section_start_ms},
+              {"section_end", v.pause_section_end_ms}}}};
+}
+
+// Removes the staging folder unless the render committed it.
+class Staging {
+public:
+    Staging(const fs::path& root, const std::string& slug)
+        : path_(root / ("." + slug + ".tmp-" + std::to_string(::getpid()))) {
+        std::error_code ec;
+        fs::create_directories(root, ec);
+        if (ec) throw OutputError(root.string() + ": cannot create the output folder: " + ec.message());
+        fs::remove_all(path_, ec);
+        if (!fs::create_directory(path_, ec) || ec)
+            throw OutputError(root.string() + ": cannot write in the output folder: " +
+                              (ec ? ec.message() : std::string("already exists")));
+    }
+    ~Staging() {
+        std::error_code ec;
+        if (!committed_) fs::remove_all(path_, ec);
+    }
+    const fs::path& path() const { return path_; }
+
+    // Puts the staged folder at `final_dir`, replacing any previous one in a
+    // single atomic exchange, then deletes the previous one.
+    void commit(const fs::path& final_dir) {
+        if (::renameat2(AT_FDCWD, path_.c_str(), AT_FDCWD, final_dir.c_str(), RENAME_EXCHANGE) == 0) {
+            committed_ = true;
+            std::error_code ec;
+            fs::remove_all(path_, ec);  // now holds the previous output
+            return;
+        }
+        if (errno != ENOENT)
+            throw OutputError(final_dir.string() + ": cannot replace the previous output: " + std::strerror(errno));
+        if (::rename(path_.c_str(), final_dir.c_str()) != 0)
+            throw OutputError(final_dir.string() + ": cannot move the output into place: " + std::strerror(errno));
+        committed_ = true;
+    }
+
+private:
+    fs::path path_;
+    bool committed_ = false;
+};
+
+std::string section_file_name(std::size_t index, std::size_t count, const std::string& title,
+                              std::set<std::string>& taken) {
+    const int width = count >= 100 ? (count >= 1000 ? 4 : 3) : 2;
+    std::string number = std::to_string(index + 1);
+    number.insert(0, static_cast<std::size_t>(width) - std::min<std::size_t>(number.size(), width), '0');
+    return unique_name(number + "-" + safe_name(title, "section", 60), taken) + ".wav";
+}
+
+// Speaks one sentence unit; returns it with its audio.
+SpokenSentence speak(const SentenceUnit& unit, EspeakEngine& engine, const Toolkit& tools) {
+    SpokenSentence s;
+    s.paragraph = unit.paragraph;
+    s.text = unit.text;
+    s.spoken = tools.normaliser(unit.text);
+    s.samples = engine.synthesize(speech_runs(tools.pronouncer.tokens(s.spoken))).samples;
+    if (spdlog::should_log(spdlog::level::debug))
+        spdlog::debug("sentence {}.{}: {} samples: {}", unit.section, unit.index, s.samples.size(), s.spoken);
+    return s;
+}
+
+json section_json(const SectionAudio& audio, const std::string& file) {
+    json sentences = json::array();
+    for (const auto& s : audio.sentences)
+        sentences.push_back({{"paragraph", s.paragraph},
+                             {"start_ms", samples_to_ms(s.start, audio.sample_rate)},
+                             {"end_ms", samples_to_ms(s.end, audio.sample_rate)},
+                             {"text", s.text},
+                             {"spoken", s.spoken}});
+    return {{"index", audio.index + 1},
+            {"title", audio.title},
+            {"file", file},
+            {"samples", audio.samples.size()},
+            {"duration_ms", samples_to_ms(audio.samples.size(), audio.sample_rate)},
+            {"sentences", std::move(sentences)}};
+}
+
+}  // namespace
+
+nlohmann::json tokens_json(const std::vector<Token>& tokens) {
+    json out = json::array();
+    for (const auto& t : tokens) {
+        json j = {{"text", t.text}};
+        if (!t.pinyin.empty()) j["pinyin"] = t.pinyin;
+        if (!t.lang.empty()) j["lang"] = t.lang;
+        out.push_back(std::move(j));
+    }
+    return out;
+}
+
+nlohmann::json inspect_article(const Article& article, const SegmentOptions& options, const Toolkit& tools) {
+    json sections = json::array();
+    for (const auto& s : article.sections) sections.push_back({{"title", s.title}, {"sentences", json::array()}});
+    for (const auto& unit : segment(article, options)) {
+        const std::string spoken = tools.normaliser(unit.text);
+        sections[unit.section]["sentences"].push_back({{"paragraph", unit.paragraph},
+                                                       {"text", unit.text},
+                                                       {"spoken", spoken},
+                                                       {"tokens", tokens_json(tools.pronouncer.tokens(spoken))}});
+    }
+    return {{"title", article.title}, {"source", article.source}, {"sections", std::move(sections)}};
+}
+
+RenderResult render_article(const fs::path& input, const RenderOptions& options, const VoicePreset& voice,
+                            EspeakEngine& engine, const Toolkit& tools) {
+    const Article article = ingest(input);
+    const std::vector<SentenceUnit> units = segment(article, options.segment);
+    const std::string slug = safe_name(article.title, "article");
+    Staging staging(options.output_root, slug);
+    const int rate = engine.sample_rate();
+
+    json sections = json::array();
+    std::vector<PlaylistEntry> playlist;
+    std::set<std::string> taken;
+    std::uint64_t total_samples = 0;
+    std::size_t next = 0;
+    for (std::size_t s = 0; s < article.sections.size(); ++s) {
+        std::vector<SpokenSentence> spoken;
+        for (; next < units.size() && units[next].section == s; ++next) {
+            check_cancel();
+            spoken.push_back(speak(units[next], engine, tools));
+        }
+        const Section& section = article.sections[s];
+        SectionAudio audio = assemble_section(s, section.title, rate, voice, std::move(spoken));
+        const std::string file = section_file_name(s, article.sections.size(), section.title, taken);
+        InfoTags tags{section.title, article.title, options.artist, std::to_string(s + 1), utc_now().substr(0, 10),
+                      "Rendered by Briefing from " + fs::path(article.source).filename().string(), "Briefing"};
+        write_wav(staging.path() / file, rate, audio.samples, audio.cues, tags);
+        total_samples += audio.samples.size();
+        playlist.push_back({file, section.title, static_cast<double>(audio.samples.size()) / rate});
+        sections.push_back(section_json(audio, file));
+    }
+    check_cancel();
+    const std::string playlist_name = slug + ".m3u8";
+    write_file_atomic(staging.path() / playlist_name, playlist_text(playlist));
+
+    json manifest = {{"briefing_version", kVersion},
+                     {"rendered_at", utc_now()},
+                     {"article", {{"title", article.title}, {"source", article.source}, {"sha256", article.sha256}}},
+                     {"voice", voice_json(voice)},
+                     {"engine", {{"name", "eSpeak NG"}, {"version", engine.version()}, {"sample_rate", rate}}},
+                     {"duration_ms", samples_to_ms(total_samples, rate)},
+                     {"playlist", playlist_name},
+                     {"sections", std::move(sections)}};
+    write_file_atomic(staging.path() / "manifest.json", manifest.dump(2) + "\n");
+    const fs::path folder = options.output_root / slug;
+    staging.commit(folder);
+    return {folder, std::move(manifest)};
+}
+
+}  // namespace briefing

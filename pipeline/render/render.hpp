@@ -1,0 +1,68 @@
+// `render`: one article file → its folder of chaptered audio.
+//
+// Runs the chain ingest → segment → normalise → pronounce → synthesise →
+// assemble → write for one article and lays out
+//
+//   <output_root>/<article-slug>/
+//     01-<section-slug>.wav   one per section, in reading order
+//     …
+//     <article-slug>.m3u8     playlist of the sections (titles, durations)
+//     manifest.json           what was rendered, with sample-exact times
+//
+// Atomicity: everything is written into a hidden staging folder
+// "<output_root>/.<article-slug>.tmp-<pid>" and, when complete (manifest
+// last), swapped with the previous folder in one rename (renameat2
+// RENAME_EXCHANGE) before the old one is deleted. A failure or interruption
+// removes the staging folder and leaves any previous good output untouched.
+//
+// Memory: one section's audio is held at a time.
+//
+// Thread rule: uses the process's one EspeakEngine; call from one thread.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "ingest/ingest.hpp"
+#include "normalise/normalise.hpp"
+#include "pronounce/pronounce.hpp"
+#include "segment/segment.hpp"
+#include "synth/espeak_engine.hpp"
+#include "synth/voice_preset.hpp"
+
+namespace briefing {
+
+// The program's version, recorded in manifests.
+extern const char* const kVersion;
+
+// The stages' shared, read-only tools, loaded once per process.
+struct Toolkit {
+    const Normaliser& normaliser;
+    const Pronouncer& pronouncer;
+};
+
+struct RenderOptions {
+    std::filesystem::path output_root = "output";
+    SegmentOptions segment;
+    std::string artist = "Briefing";
+};
+
+struct RenderResult {
+    std::filesystem::path folder;  // the article's output folder
+    nlohmann::json manifest;       // as written to manifest.json
+};
+
+// Renders `input`. Throws InputError, EngineError, OutputError or Interrupted.
+RenderResult render_article(const std::filesystem::path& input, const RenderOptions& options,
+                            const VoicePreset& voice, EspeakEngine& engine, const Toolkit& tools);
+
+// What will be said, without synthesis: {"title", "sections": [{"title",
+// "sentences": [{"paragraph", "text", "spoken", "tokens": [...]}]}]}.
+nlohmann::json inspect_article(const Article& article, const SegmentOptions& options, const Toolkit& tools);
+
+// Tokens as JSON: [{"text": "首", "pinyin": "shou3"}, {"text": "，"}, {"text": "GDP", "lang": "en"}].
+nlohmann::json tokens_json(const std::vector<Token>& tokens);
+
+}  // namespace briefing

@@ -1,0 +1,56 @@
+// Runs the briefing binary for end-to-end tests: argv without a shell, stdin
+// from a string, stdout and stderr captured, exit code returned.
+#pragma once
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+namespace briefing::test {
+
+struct Run {
+    int code = -1;  // exit code, or 128 + signal
+    std::string out;
+    std::string err;
+};
+
+inline std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+inline Run run_briefing(const std::vector<std::string>& args, const std::string& input = "") {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / ("briefing_run_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const std::string in = (dir / "in").string(), out = (dir / "out").string(), err = (dir / "err").string();
+    std::ofstream(in, std::ios::binary) << input;
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::dup2(::open(in.c_str(), O_RDONLY), 0);
+        ::dup2(::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), 1);
+        ::dup2(::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), 2);
+        std::vector<char*> argv{const_cast<char*>(BRIEFING_BINARY)};
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        ::execv(BRIEFING_BINARY, argv.data());
+        ::_exit(127);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    Run r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = slurp(out);
+    r.err = slurp(err);
+    fs::remove_all(dir);
+    return r;
+}
+
+}  // namespace briefing::test
