@@ -327,11 +327,37 @@ std::string dates(const Tables&, const std::string& s) {
             continue;
         }
         const std::size_t e = run_end(s, i);
-        if (e - i != 4 || !free_start(s, i)) {
+        if (!free_start(s, i)) {
+            i = e;
+            continue;
+        }
+        // Events named by month·day are read digit by digit: 5·12 → 五一二.
+        std::size_t dot = 0;
+        for (std::string_view d : {"·", "•", "・"})
+            if (at(s, e, d)) dot = d.size();
+        if (dot && e - i <= 2 && digit_at(s, e + dot)) {
+            const std::size_t de = run_end(s, e + dot);
+            const int m = small_value(s, i, e), d = small_value(s, e + dot, de);
+            if (de - e - dot <= 2 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+                r.replace(i, de, read_digits(s.substr(i, e - i)) + read_digits(s.substr(e + dot, de - e - dot)));
+                i = de;
+                continue;
+            }
+        }
+        if (e - i != 4) {
             i = e;
             continue;
         }
         const std::string year = read_digits(s.substr(i, 4));
+        // Seasons: 2020/21 or 2020-21 → 二零二零到二零二一.
+        if (e + 3 <= s.size() && (s[e] == '/' || s[e] == '-') && digit_at(s, e + 1) &&
+            run_end(s, e + 1) == e + 3 && year_value(small_value(s, i, e)) &&
+            small_value(s, e + 1, e + 3) == (small_value(s, i, e) + 1) % 100) {
+            const std::string next = std::to_string(small_value(s, i, e) + 1);
+            r.replace(i, e + 3, year + "到" + read_digits(next));
+            i = e + 3;
+            continue;
+        }
         // Year-month-day in figures, one separator used throughout.
         if (e < s.size() && (s[e] == '-' || s[e] == '/' || s[e] == '.') && digit_at(s, e + 1)) {
             const char sep = s[e];
@@ -379,7 +405,7 @@ std::string dates(const Tables&, const std::string& s) {
 
 std::size_t colon_at(const std::string& s, std::size_t i) {
     if (i < s.size() && s[i] == ':') return 1;
-    return at(s, i, "：") ? 3 : 0;
+    return at(s, i, "：") || at(s, i, "∶") ? 3 : 0;  // ∶ is the ratio colon (1∶5000)
 }
 
 // Clock times (10:30 → 十点三十分, 2:05 → 两点零五分, 10:00 → 十点) and,
@@ -494,7 +520,12 @@ std::string fractions(const Tables&, const std::string& s) {
             continue;
         }
         const std::size_t b = e + slash, be = run_end(s, b);
-        const bool right_ok = !(be < s.size() && (s[be] == '/' || s[be] == '.' || s[be] == ',') &&
+        // A fraction in news is proper or small (2/3, 5/2); "2020/21" is not one.
+        const std::size_t num_len = e - i, den_len = be - b;
+        const bool sized = num_len < den_len || (num_len == den_len && s.compare(i, num_len, s, b, den_len) <= 0) ||
+                           num_len <= 2;
+        const bool right_ok = sized &&
+                              !(be < s.size() && (s[be] == '/' || s[be] == '.' || s[be] == ',') &&
                                 digit_at(s, be + 1)) &&
                               s.find_first_not_of('0', b) < be;
         if (right_ok)
@@ -794,7 +825,7 @@ std::string tidy(const Tables&, const std::string& s) {
 const std::vector<Rule>& ordered_rules() {
     static const std::vector<Rule> rules = {
         {"digit_strings", digit_strings}, {"latin_digits", latin_digits}, {"dates", dates},
-        {"times", times},                 {"ordinals", ordinals},         {"ranges", ranges},
+        {"ranges", ranges},               {"times", times},               {"ordinals", ordinals},
         {"fractions", fractions},         {"percent", percent},           {"money", money},
         {"units", units},                 {"numbers", numbers},           {"symbols", symbols},
         {"latin", latin},                 {"tidy", tidy},

@@ -13,10 +13,13 @@
 //
 //   digit_strings  phone numbers, IDs, codes, "80后"  → digit by digit, 1 = 幺
 //   latin_digits   digits glued to Latin: G20, MH370, COVID-19, No.1
-//   dates          2021年, 2021-11-24, 2021/11/24, 2020—2025年 (years: 二零二一)
-//   times          10:30, 08:05:10; 3:2 after 比分 (and any non-clock a:b) → 比
+//   dates          2021年, 2021-11-24, 2021/11/24, 2020—2025年 (years: 二零二一),
+//                  seasons 2020/21, event dates 5·12 → 五一二
+//   ranges         3-5, 10%~20%, 10:30-11:30: the dash becomes 到 (比 after
+//                  a score word: 以3-2获胜)
+//   times          10:30, 08:05:10; 3:2 after 比分 (and any non-clock a:b,
+//                  1∶5000) → 比
 //   ordinals       第2 → 第二 (never 两)
-//   ranges         3-5, 10%~20%: the dash becomes 到
 //   fractions      1/3 → 三分之一
 //   percent        3.5% → 百分之三点五, -2% → 负百分之二, 5‰ → 千分之五
 //   money          ¥100, $20, €3, US$5.2亿 → the currency word after the amount
