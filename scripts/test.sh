@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# README command 2: set up, build, and run every test (Catch2 through CTest).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+scripts/build.sh
+ctest --test-dir "${BUILD_DIR:-build}" -j"$(nproc)" --output-on-failure
