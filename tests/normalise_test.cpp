@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <thread>
 #include <string>
 #include <utility>
 #include <vector>
@@ -83,6 +84,9 @@ TEST_CASE("normalise: two and liang", "[normalise]") {
         {"2-3个", "两到三个"},
         {"2公里", "两公里"},
         {"2倍", "两倍"},
+        {"凌晨2时", "凌晨两时"},
+        {"9时2分", "九时二分"},
+        {"初2", "初二"},
     });
 }
 
@@ -223,6 +227,7 @@ TEST_CASE("normalise: ordinals and scores", "[normalise]") {
         {"以4-1击败对手", "以四比一击败对手"},
         {"比例尺1∶2000", "比例尺一比两千"},
         {"No.1", "第一"},
+        {"NO2", "N O二"},
     });
 }
 
@@ -315,6 +320,24 @@ TEST_CASE("normalise: output contract on odd input", "[normalise]") {
         REQUIRE_FALSE(has_ascii_digit(out));
         REQUIRE_FALSE(has_control(out));
     }
+}
+
+TEST_CASE("normalise: one Normaliser serves many threads", "[normalise]") {
+    const auto& n = normaliser();
+    const std::vector<std::string> inputs = {"這個國家2021年GDP增長8.1%", "10:30在２号会议室",
+                                             "¥3.5万", "比分3:2", "北京市·上海市"};
+    std::vector<std::string> expected;
+    for (const auto& in : inputs) expected.push_back(n(in));
+    std::vector<int> wrong(4, 0);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            for (int round = 0; round < 300; ++round)
+                for (std::size_t k = 0; k < inputs.size(); ++k)
+                    if (n(inputs[k]) != expected[k]) ++wrong[t];
+        });
+    for (auto& th : threads) th.join();
+    CHECK(wrong == std::vector<int>(4, 0));
 }
 
 TEST_CASE("normalise: long lines finish quickly", "[normalise]") {

@@ -282,7 +282,10 @@ std::string latin_digits(const Tables&, const std::string& s) {
         std::size_t k = i;
         if (s[k - 1] == ' ' && k >= 2) --k;
         if (s[k - 1] == '.' && k >= 2) --k;
-        if (k >= 2 && (ends_at(s, k, "No") || ends_at(s, k, "NO")) && !(k >= 3 && alpha(s[k - 3])) &&
+        // "NO2" is nitrogen dioxide, so capital NO needs its dot: "NO.2".
+        const bool dotted = k < i && s[k] == '.';
+        if (k >= 2 && (ends_at(s, k, "No") || (dotted && ends_at(s, k, "NO"))) &&
+            !(k >= 3 && alpha(s[k - 3])) &&
             k - 2 >= r.done()) {
             const Num n = parse_number(s, i);
             r.replace(k - 2, n.end, "第" + read_num(n));
@@ -657,7 +660,10 @@ std::string numbers(const Tables& t, const std::string& s) {
         const Num n = parse_number(s, i);
         char sign = 0;
         const std::size_t sl = i >= r.done() + 1 ? sign_before(s, i, sign) : 0;
-        const bool ordinal = ends_at(s, i - sl, "第");
+        // After 第 or 初 it is an ordinal; after 时 or 点 it is a clock minute
+        // (9时2分 → 九时二分): both keep 二.
+        const bool ordinal = ends_at(s, i - sl, "第") || ends_at(s, i - sl, "初") ||
+                             ends_at(s, i - sl, "时") || ends_at(s, i - sl, "点");
         const bool two = n.int_digits == "2" && n.frac.empty() && !ordinal && liang_after(t, s, n.end);
         std::string out = two ? "两" : read_num(n);
         const std::size_t end = version_tail(s, n.end, out);
