@@ -55,7 +55,12 @@ json voice_json(const VoicePreset& v) {
              {{"sentence", v.pause_sentence_ms},
               {"paragraph", v.pause_paragraph_ms},
               {"section_start", v.pause_section_start_ms},
-              {"section_end", v.pause_section_end_ms}}}};
+              {"section_end", v.pause_section_end_ms}}},
+            {"output",
+             {{"sample_rate", v.output_sample_rate},
+              {"loudness_lufs", v.loudness_lufs},
+              {"true_peak_dbtp", v.true_peak_dbtp},
+              {"formats", v.output_formats}}}};
 }
 
 // Removes the staging folder unless the render committed it.
@@ -124,6 +129,8 @@ json section_json(const SectionAudio& audio, const std::string& file) {
         sentences.push_back({{"paragraph", s.paragraph},
                              {"start_ms", samples_to_ms(s.start, audio.sample_rate)},
                              {"end_ms", samples_to_ms(s.end, audio.sample_rate)},
+                             {"start_sample", s.start},
+                             {"end_sample", s.end},
                              {"text", s.text},
                              {"spoken", s.spoken}});
     return {{"index", audio.index + 1},

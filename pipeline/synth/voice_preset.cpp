@@ -33,6 +33,9 @@ const IntKey kIntKeys[] = {
     {"pauses", "paragraph", &VoicePreset::pause_paragraph_ms, 0, 10000},
     {"pauses", "section_start", &VoicePreset::pause_section_start_ms, 0, 10000},
     {"pauses", "section_end", &VoicePreset::pause_section_end_ms, 0, 10000},
+    {"output", "sample_rate", &VoicePreset::output_sample_rate, 0, 96000},
+    {"output", "loudness_lufs", &VoicePreset::loudness_lufs, -40, -5},
+    {"output", "true_peak_dbtp", &VoicePreset::true_peak_dbtp, -10, 0},
 };
 
 struct StringKey {
@@ -47,6 +50,7 @@ const StringKey kStringKeys[] = {
     {"espeak", "voice", &VoicePreset::espeak_voice},
     {"espeak", "english_voice", &VoicePreset::english_voice},
     {"espeak", "variant", &VoicePreset::variant},
+    {"output", "formats", &VoicePreset::output_formats},
 };
 
 std::string key_name(const char* table, const char* key) {
@@ -76,7 +80,7 @@ void reject_unknown_keys(const toml::table& root, const VoicePreset& p) {
     for (const auto& [k, v] : root) {
         const std::string key(k.str());
         if (const auto* sub = v.as_table()) {
-            if (key != "espeak" && key != "pauses") fail(p, "unknown table [" + key + "]");
+            if (key != "espeak" && key != "pauses" && key != "output") fail(p, "unknown table [" + key + "]");
             for (const auto& [k2, v2] : *sub)
                 if (!known_key(key + "." + std::string(k2.str())))
                     fail(p, "unknown key " + key + "." + std::string(k2.str()));
@@ -125,6 +129,17 @@ void VoicePreset::validate() const {
     if (english_voice.empty() || !plain_name(english_voice))
         fail(*this, "espeak.english_voice must be an eSpeak NG voice name");
     if (!plain_name(variant)) fail(*this, "espeak.variant must be an eSpeak NG variant name such as f2");
+    if (output_sample_rate != 0 && output_sample_rate < 8000)
+        fail(*this, "output.sample_rate = " + std::to_string(output_sample_rate) +
+                        " is not 0 (keep eSpeak NG's rate) or in [8000, 96000]");
+    for (std::size_t at = 0; at <= output_formats.size();) {
+        std::size_t end = output_formats.find(',', at);
+        if (end == std::string::npos) end = output_formats.size();
+        const std::string f = output_formats.substr(at, end - at);
+        if (!f.empty() && f != "flac" && f != "ogg" && f != "opus" && f != "mp3")
+            fail(*this, "output.formats: '" + f + "' is not one of flac, ogg, opus, mp3");
+        at = end + 1;
+    }
 }
 
 std::string VoicePreset::to_string() const {
@@ -132,7 +147,8 @@ std::string VoicePreset::to_string() const {
     s << "voice=" << espeak_voice << " english_voice=" << english_voice << " variant=" << variant
       << " rate=" << rate << " pitch=" << pitch << " range=" << range << " volume=" << volume
       << " pauses=" << pause_sentence_ms << "/" << pause_paragraph_ms << "/" << pause_section_start_ms << "/"
-      << pause_section_end_ms;
+      << pause_section_end_ms << " output=" << output_sample_rate << "/" << loudness_lufs << "/" << true_peak_dbtp
+      << "/" << output_formats;
     return s.str();
 }
 

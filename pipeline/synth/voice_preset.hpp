@@ -17,6 +17,11 @@
 //   paragraph = 600                  # after the last sentence of a paragraph (instead of `sentence`)
 //   section_start = 300              # before the first sentence of a section
 //   section_end = 800                # after the last sentence of a section
+//   [output]
+//   sample_rate = 0                  # 0 = eSpeak NG's own rate; else 8000..96000 (resampled)
+//   loudness_lufs = -16              # integrated loudness target (EBU R128), -40..-5
+//   true_peak_dbtp = -1              # true-peak ceiling, -10..0
+//   formats = ""                     # extra formats beside WAV, comma-separated: flac, ogg, opus, mp3
 //
 // Every key is optional; missing keys keep the defaults above. Unknown keys
 // are an error (a typo must not be silently ignored). Errors name the file,
@@ -49,6 +54,11 @@ struct VoicePreset {
     int pause_paragraph_ms = 600;
     int pause_section_start_ms = 300;
     int pause_section_end_ms = 800;
+
+    int output_sample_rate = 0;
+    int loudness_lufs = -16;
+    int true_peak_dbtp = -1;
+    std::string output_formats;
 
     // Throws VoiceError naming `source`, the key and the allowed range.
     void validate() const;
