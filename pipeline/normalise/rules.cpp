@@ -186,6 +186,14 @@ bool context_before(const std::vector<std::string>& words, const std::string& s,
     return false;
 }
 
+// Any of the words written at byte i, after at most one space.
+bool context_after(const std::vector<std::string>& words, const std::string& s, std::size_t i) {
+    if (i < s.size() && s[i] == ' ') ++i;
+    for (const auto& w : words)
+        if (at(s, i, w)) return true;
+    return false;
+}
+
 // Any of the words within `cps` code points before byte i.
 bool context_within(const std::vector<std::string>& words, const std::string& s, std::size_t i,
                     int cps) {
@@ -258,7 +266,7 @@ std::string digit_strings(const Tables& t, const std::string& s) {
         const bool mobile = len == 11 && s[i] == '1' && s[i + 1] >= '3';
         const bool code = mobile || len >= 12 || (len >= 3 && s[i] == '0' && !decimal) ||
                           (len >= 3 && !decimal && context_before(t.code_context, s, i)) ||
-                          (len >= 3 && at(s, e, "室"));
+                          (len >= 3 && !decimal && context_after(t.code_after, s, e));
         if (code) {
             r.replace(i, e, read_digits(s.substr(i, len), true));
         } else if (len == 2 && s[i + 1] == '0' && at(s, e, "后")) {
@@ -267,6 +275,14 @@ std::string digit_strings(const Tables& t, const std::string& s) {
         i = e;
     }
     return r.finish();
+}
+
+// Whether the Latin run ending at byte i follows a number ("5km-10km"): then
+// a dash after it is a range, not part of a code like "COVID-19".
+bool unit_after_number(const std::string& s, std::size_t i) {
+    while (i > 0 && alpha(s[i - 1])) --i;
+    if (i > 1 && s[i - 1] == ' ') --i;  // "5 km-10 km"
+    return i > 0 && digit(s[i - 1]);
 }
 
 // Digits glued to Latin letters name a model or code: G20 → G二十,
@@ -293,7 +309,7 @@ std::string latin_digits(const Tables&, const std::string& s) {
             continue;
         }
         if (alpha(s[i - 1])) {
-        } else if (s[i - 1] == '-' && i >= 2 && alpha(s[i - 2])) {
+        } else if (s[i - 1] == '-' && i >= 2 && alpha(s[i - 2]) && !unit_after_number(s, i - 1)) {
             b = i - 1;
             lead = " ";
         } else {
@@ -346,6 +362,14 @@ std::string dates(const Tables&, const std::string& s) {
                 i = de;
                 continue;
             }
+        }
+        // Short years: 02年 → 零二年, '98年 → 九八年.
+        const bool apostrophe = i > 0 && (s[i - 1] == '\'' || ends_at(s, i, "’"));
+        if (e - i == 2 && at(s, e, "年") && (s[i] == '0' || apostrophe)) {
+            r.replace(apostrophe && s[i - 1] == '\'' ? i - 1 : apostrophe ? i - 3 : i, e,
+                      read_digits(s.substr(i, 2)));
+            i = e;
+            continue;
         }
         if (e - i != 4) {
             i = e;
@@ -488,6 +512,13 @@ std::string ranges(const Tables& t, const std::string& s) {
                 left -= suffix.size();
                 break;
             }
+        if (left == p)  // 12℃~18℃, 5km-10km
+            for (const auto& u : t.units)
+                if (ends_at(s, left, u.first)) {
+                    left -= u.first.size();
+                    if (left > 1 && s[left - 1] == ' ') --left;  // "5 km-10 km"
+                    break;
+                }
         // In "-5~-3" the last '-' signs the second number.
         std::size_t join = mark;
         if (mark > 1 && s[p + mark - 1] == '-' && s[p] != '-') --join;
@@ -569,7 +600,8 @@ std::string percent(const Tables&, const std::string& s) {
         } else {
             continue;
         }
-        const std::size_t k = number_ending_at(s, p, r.done());
+        std::size_t k = number_ending_at(s, p, r.done());
+        if (k == std::string::npos && p > 1 && s[p - 1] == ' ') k = number_ending_at(s, p - 1, r.done());
         if (k == std::string::npos) continue;
         const Num n = parse_number(s, k);
         char sign = 0;
@@ -666,6 +698,10 @@ std::string numbers(const Tables& t, const std::string& s) {
                              ends_at(s, i - sl, "时") || ends_at(s, i - sl, "点");
         const bool two = n.int_digits == "2" && n.frac.empty() && !ordinal && liang_after(t, s, n.end);
         std::string out = two ? "两" : read_num(n);
+        // Hundredths after seconds are read digit by digit: 9秒83 → 九秒八三.
+        if (ends_at(s, i, "秒") && !sl && n.int_digits.size() == 2 && n.frac.empty() &&
+            !(i >= 6 && ends_at(s, i - 3, "分")))
+            out = read_digits(n.int_digits);
         const std::size_t end = version_tail(s, n.end, out);
         if (sl) {
             const std::size_t u = past_range(s, end);

@@ -98,14 +98,16 @@ Tables load_tables(const std::filesystem::path& data_dir) {
         if (l.fields[1].empty()) fail(context, l.number, "empty word");
         if (kind == "code")
             t.code_context.push_back(l.fields[1]);
+        else if (kind == "code_after")
+            t.code_after.push_back(l.fields[1]);
         else if (kind == "score")
             t.score_context.push_back(l.fields[1]);
         else if (kind == "score_adjacent")
             t.score_adjacent.push_back(l.fields[1]);
         else
-            fail(context, l.number, "unknown kind \"" + kind + "\" (code, score, score_adjacent)");
+            fail(context, l.number, "unknown kind \"" + kind + "\" (code, code_after, score, score_adjacent)");
     }
-    for (auto* v : {&t.code_context, &t.score_context, &t.score_adjacent})
+    for (auto* v : {&t.code_context, &t.code_after, &t.score_context, &t.score_adjacent})
         std::stable_sort(v->begin(), v->end(), longer);
 
     const auto keep = dir / "keep.txt";

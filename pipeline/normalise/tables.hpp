@@ -8,7 +8,7 @@
 //   currency.tsv     sign<TAB>spoken     sign before an amount ("$" → 美元)
 //   symbols.tsv      symbol<TAB>spoken   "(drop)" = silent, "，" = pause
 //   latin_words.txt  capitalised words said as words (NASA), not spelled
-//   context.tsv      kind<TAB>word       code | score | score_adjacent
+//   context.tsv      kind<TAB>word       code | code_after | score | score_adjacent
 //   keep.txt         one character per line, protected from NFKC folding
 //
 // load_tables throws std::runtime_error "<file>:<line>: <problem>" for a
@@ -37,6 +37,7 @@ struct Tables {
     std::unordered_map<char32_t, std::string> symbols;  // "" = drop
     std::unordered_set<std::string> latin_words;
     std::vector<std::string> code_context;
+    std::vector<std::string> code_after;
     std::vector<std::string> score_context;
     std::vector<std::string> score_adjacent;
     std::u32string keep;                       // protected from NFKC
