@@ -59,7 +59,10 @@ class Rewriter {
 public:
     explicit Rewriter(const std::string& s) : s_(s) {}
     std::size_t done() const { return done_; }
+    // Replaces bytes [b, e). Spans must come in order and not overlap; a span
+    // that would reach back into text already written is ignored.
     void replace(std::size_t b, std::size_t e, std::string_view with) {
+        if (b < done_ || e < b || e > s_.size()) return;
         out_.append(s_, done_, b - done_);
         out_ += with;
         done_ = e;
@@ -525,8 +528,15 @@ std::string ranges(const Tables& t, const std::string& s) {
         if (left > 0 && digit(s[left - 1]) && digit_at(s, p + mark)) {
             std::size_t b = left;
             while (b > 0 && digit(s[b - 1])) --b;
+            // Ranges go up; "3-2" going down between bare integers is a score.
+            const std::size_t re = run_end(s, p + mark);
+            const bool plain = left == p && mark == 1 && !(b > 0 && (s[b - 1] == '-' || s[b - 1] == '.')) &&
+                               !(re < s.size() && (s[re] == '.' || s[re] == '%' || s[re] == ',')) &&
+                               p - b <= 3 && re - p - 1 <= 3;
+            const bool down = plain && (p - b > re - p - 1 ||
+                                        (p - b == re - p - 1 && s.compare(b, p - b, s, p + 1, re - p - 1) > 0));
             const bool score = left == p && mark == 1 &&
-                               (context_within(t.score_context, s, b, 10) ||
+                               (down || context_within(t.score_context, s, b, 10) ||
                                 context_before(t.score_adjacent, s, b));
             r.replace(p, p + join, score ? "比" : "到");
         }
@@ -845,7 +855,9 @@ std::string tidy(const Tables&, const std::string& s) {
         } else if (c < 0x80 && digit(static_cast<char>(c))) {
             kind = Kind::Han;
             piece = read_digits(std::string(1, static_cast<char>(c)));
-        } else if (c == '\'' || u_isalpha(c) || u_hasBinaryProperty(c, UCHAR_DIACRITIC)) {
+        } else if (c == '\'' || u_isalpha(c) ||
+                   (!space && last != Kind::Other && last != Kind::Pause &&
+                    (U_GET_GC_MASK(c) & (U_GC_MN_MASK | U_GC_MC_MASK)))) {  // combining marks
             kind = Kind::Latin;
             piece.assign(s, start, i - start);
         } else {
