@@ -289,7 +289,7 @@ bool unit_after_number(const std::string& s, std::size_t i) {
 }
 
 // Digits glued to Latin letters name a model or code: G20 → G二十,
-// MH370 → MH三七零, COVID-19 → "COVID 十九". "No.1" (and № folded to "No")
+// MH370 → MH三七零, COVID-19 → "COVID 十九". "No.1" is an ordinal: 第一.
 // is an ordinal: 第一.
 std::string latin_digits(const Tables&, const std::string& s) {
     if (!has_digit(s)) return s;
@@ -481,21 +481,20 @@ std::string times(const Tables& t, const std::string& s) {
     return r.finish();
 }
 
-// 第 + number is an ordinal and keeps 二: 第2名 → 第二名.
+// 第 + number is an ordinal and keeps 二: 第2名 → 第二名. The numero sign
+// (kept from NFKC by keep.txt) reads the same way: №5 → 第五.
 std::string ordinals(const Tables&, const std::string& s) {
     if (!has_digit(s)) return s;
-    static const std::string di = "第";
     Rewriter r(s);
-    for (std::size_t p = s.find(di); p != std::string::npos; p = s.find(di, p)) {
-        std::size_t i = p + di.size();
+    for (std::size_t p = 0; p < s.size(); ++p) {
+        const bool di = at(s, p, "第"), numero = at(s, p, "№");
+        if (!di && !numero) continue;
+        std::size_t i = p + 3;
         if (i < s.size() && s[i] == ' ') ++i;
-        if (!digit_at(s, i) || i < r.done()) {
-            p = i;
-            continue;
-        }
+        if (!digit_at(s, i)) continue;
         const Num n = parse_number(s, i);
-        r.replace(p + di.size(), n.end, read_num(n));
-        p = n.end;
+        r.replace(di ? p + 3 : p, n.end, (di ? "" : "第") + read_num(n));
+        p = n.end - 1;
     }
     return r.finish();
 }
