@@ -18,6 +18,7 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -83,9 +84,12 @@ struct Readings {
 struct Sources {
     std::unordered_map<std::string, Readings> chars;  // simplified char → readings
     std::unordered_map<std::string, Readings> words;  // simplified word → readings
+    std::unordered_map<std::string, Readings> trad_chars;  // traditional-only char → readings
     std::unordered_map<std::string, double> freq;     // jieba word frequency
+    std::unordered_map<std::string, std::string> pos;  // jieba part-of-speech tag
     double freq_total = 0;
     std::map<std::pair<std::string, std::string>, double> simp_syllable;  // (char, toneless) → weight
+    std::unordered_map<std::string, std::pair<double, std::string>> simp_words;  // word → (weight, toneless)
 };
 
 void read_terra(const std::string& path, const Converter& t2s, Sources& src) {
@@ -117,8 +121,10 @@ void read_terra(const std::string& path, const Converter& t2s, Sources& src) {
         std::string simp = t2s(f[0]);
         if (bt::length_cp(simp) != cps.size()) continue;
         auto& table = cps.size() == 1 ? src.chars : src.words;
-        auto& slot = table[simp].share[f[1]];
-        slot = std::max(slot, 0.0) + pct;
+        table[simp].share[f[1]] += pct;
+        // Traditional characters keep their own readings too (text that
+        // OpenCC would fold, such as 閤 or 菸, still gets read).
+        if (cps.size() == 1 && simp != f[0]) src.trad_chars[f[0]].share[f[1]] += pct;
     }
     if (src.chars.empty()) throw std::runtime_error(path + ": no entries found");
 }
@@ -132,6 +138,7 @@ void read_jieba(const std::string& path, Sources& src) {
         double n = std::atof(f[1].c_str());
         if (n <= 0) continue;
         src.freq[f[0]] += n;
+        if (f.size() >= 3) src.pos[f[0]] = f[2];
         src.freq_total += n;
     }
     if (src.freq.empty()) throw std::runtime_error(path + ": no entries found");
@@ -147,8 +154,15 @@ void read_pinyin_simp(const std::string& path, Sources& src) {
             continue;
         }
         auto f = split(line, '\t');
-        if (f.size() < 3 || bt::length_cp(f[0]) != 1) continue;
-        src.simp_syllable[{f[0], f[1]}] += std::atof(f[2].c_str());
+        if (f.size() < 3) continue;
+        double w = std::atof(f[2].c_str());
+        auto n = bt::length_cp(f[0]);
+        if (n == 1) {
+            src.simp_syllable[{f[0], f[1]}] += w;
+        } else if (n > 1 && split(f[1], ' ').size() == n) {
+            auto& slot = src.simp_words[f[0]];
+            if (slot.second.empty() || w > slot.first) slot = {w, f[1]};
+        }
     }
     if (src.simp_syllable.empty()) throw std::runtime_error(path + ": no entries found");
 }
@@ -159,14 +173,35 @@ std::string join(const std::vector<std::string>& v) {
     return s;
 }
 
+// How often each reading of a character is used inside words, weighted by
+// word frequency: separates tones the toneless mainland list cannot, and
+// readings of traditional characters OpenCC folded together (據/据 → 据).
+using Usage = std::map<std::pair<std::string, std::string>, double>;  // (char, reading) → weight
+
+Usage reading_usage(const Sources& src) {
+    Usage usage;
+    for (auto& [w, r] : src.words) {
+        auto it = src.freq.find(w);
+        double f = 1 + (it == src.freq.end() ? 0 : it->second);
+        auto cps = bt::decode(w);
+        for (auto& [py, pct] : r.share) {
+            auto sylls = split(py, ' ');
+            for (std::size_t k = 0; k < cps.size() && k < sylls.size(); ++k)
+                usage[{bt::encode(cps.substr(k, 1)), sylls[k]}] += f * std::max(pct, 1.0) / 100;
+        }
+    }
+    return usage;
+}
+
 // Mainland default first: rank by the toneless syllable's weight in the
-// mainland list, then by terra's stated share.
-std::vector<std::string> ranked(const std::string& ch, const Readings& r, const Sources& src) {
-    std::vector<std::pair<std::pair<double, double>, std::string>> v;
+// mainland list, then by terra's stated share, then by use in words.
+std::vector<std::string> ranked(const std::string& ch, const Readings& r, const Sources& src, const Usage& usage) {
+    std::vector<std::pair<std::tuple<double, double, double>, std::string>> v;
     for (auto& [py, pct] : r.share) {
         auto it = src.simp_syllable.find({ch, toneless(py)});
         double w = it == src.simp_syllable.end() ? 0 : it->second;
-        v.push_back({{w, pct}, py});
+        auto ut = usage.find({ch, py});
+        v.push_back({{w, pct, ut == usage.end() ? 0 : ut->second}, py});
     }
     std::sort(v.begin(), v.end(), [](auto& a, auto& b) { return a.first > b.first; });
     std::vector<std::string> out;
@@ -232,11 +267,12 @@ std::string compose(const std::string& word, const std::unordered_map<std::strin
 }
 
 
-std::string word_value(float logp, std::uint8_t flags, const std::string& pinyin) {
+std::string word_value(float logp, std::uint8_t flags, const std::string& pos, const std::string& pinyin) {
     std::string v(4, '\0');
     std::memcpy(v.data(), &logp, 4);
     v.push_back(static_cast<char>(flags));
-    return v + pinyin;
+    v.push_back(static_cast<char>(std::min<std::size_t>(pos.size(), 15)));
+    return v + pos.substr(0, 15) + pinyin;
 }
 
 struct Overrides {
@@ -263,6 +299,31 @@ Overrides read_overrides(const std::string& path) {
     return o;
 }
 
+// Mainland check of a word's reading against pinyin_simp (toneless but
+// mainland): a syllable that disagrees, or is undecided ("*"), becomes the
+// best-ranked reading of that character with the mainland syllable.
+std::string mainland(const std::string& word, const std::string& current, const std::string& simp_sylls,
+                     const std::unordered_map<std::string, std::vector<std::string>>& chars) {
+    auto cps = bt::decode(word);
+    auto sylls = current.empty() ? std::vector<std::string>(cps.size(), "*") : split(current, ' ');
+    auto simp = split(simp_sylls, ' ');
+    if (sylls.size() != cps.size() || simp.size() != cps.size()) return current;
+    for (std::size_t k = 0; k < cps.size(); ++k) {
+        if (sylls[k] != "*" && toneless(sylls[k]) == simp[k]) continue;
+        if (sylls[k] == "r5" && simp[k] == "er") continue;  // erhua written as 儿
+        const auto ch = bt::encode(cps.substr(k, 1));
+        if (ch == "一" || ch == "不") continue;  // their tone changes are the runtime's rule
+        auto it = chars.find(ch);
+        if (it == chars.end()) continue;
+        for (auto& c : it->second)
+            if (toneless(c) == simp[k]) {
+                sylls[k] = c;
+                break;
+            }
+    }
+    return join(sylls);
+}
+
 void compile_lexicon(char** argv) {
     const std::string terra = argv[0], jieba = argv[1], simp = argv[2], over = argv[3];
     Converter t2s("/usr/share/opencc/t2s.json");
@@ -273,7 +334,10 @@ void compile_lexicon(char** argv) {
     auto overrides = read_overrides(over);
 
     std::unordered_map<std::string, std::vector<std::string>> chars;
-    for (auto& [ch, r] : src.chars) chars[ch] = ranked(ch, r, src);
+    const auto usage = reading_usage(src);
+    for (auto& [ch, r] : src.chars) chars[ch] = ranked(ch, r, src, usage);
+    for (auto& [ch, r] : src.trad_chars)
+        if (!chars.count(ch)) chars[ch] = ranked(t2s(ch), r, src, usage);
     for (auto& [key, py] : overrides.entries)
         if (bt::length_cp(key) == 1) chars[key] = split(py, ' ');
     std::unordered_map<std::string, std::string> words;  // word → pinyin
@@ -299,6 +363,16 @@ void compile_lexicon(char** argv) {
         if (han && !words.count(w)) extra.push_back({w, compose(w, words, chars, logp)});
     }
     for (auto& [w, py] : extra) words[w] = py;
+    for (auto& [w, simp_reading] : src.simp_words) {
+        auto cps = bt::decode(w);
+        bool han = true;
+        for (char32_t c : cps) han = han && bt::is_han(c) && chars.count(bt::encode(std::u32string(1, c)));
+        if (!han) continue;
+        auto it = words.find(w);
+        words[w] = mainland(w, it == words.end() ? std::string() : it->second, simp_reading.second, chars);
+    }
+    for (auto& [key, py] : overrides.entries)
+        if (bt::length_cp(key) > 1) words[key] = py;
     bp::TableWriter out;
     std::unordered_map<std::string, std::uint8_t> flags;
     for (auto& [w, py] : words) {
@@ -314,7 +388,8 @@ void compile_lexicon(char** argv) {
         std::string py;
         if (auto it = words.find(w); it != words.end()) py = it->second;
         if (auto it = chars.find(w); it != chars.end()) py = it->second.front();
-        out.put("W" + w, word_value(logp(w), fl, py));
+        auto pt = src.pos.find(w);
+        out.put("W" + w, word_value(logp(w), fl, pt == src.pos.end() ? std::string() : pt->second, py));
     }
     out.put("#meta", "terra_pinyin (rime-data-terra-pinyin, LGPL-3, CC-CEDICT-derived) via OpenCC t2s; "
                      "frequencies from jieba dict.txt (python3-jieba, MIT); ranking from pinyin_simp "

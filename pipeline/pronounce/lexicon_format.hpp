@@ -3,7 +3,8 @@
 // runtime so both agree byte for byte.
 //
 // lexicon.bin (built from terra_pinyin + jieba frequencies + overrides.tsv):
-//   "W" + word    → f32 log-probability, u8 flags, then the pinyin of the word
+//   "W" + word    → f32 log-probability, u8 flags, u8 n, n bytes of jieba's
+//                   part-of-speech tag (n ≤ 15, may be 0), then the pinyin of the word
 //                   as space-separated syllables (one per character; empty
 //                   when the word is known for segmentation only).
 //                   flags: kWordIsWord (a real word) and/or kWordIsPrefix (a

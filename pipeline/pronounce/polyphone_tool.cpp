@@ -2,7 +2,7 @@
 //
 //   briefing_polyphone pinyin DATA_DIR          stdin lines → han_pinyin, one line each
 //   briefing_polyphone runs DATA_DIR            stdin lines → speech runs
-//   briefing_polyphone train TSV OUT_MODEL [--exclude-fold K --folds N]
+//   briefing_polyphone train DATA_DIR TSV OUT_MODEL [--exclude-fold K --folds N]
 //   briefing_polyphone eval DATA_DIR TSV [--fold K --folds N]
 //
 // train/eval read the CPP-format TSV (sentence, char index in code points,

@@ -86,12 +86,13 @@ struct Surname {
     const char* reading;
 };
 constexpr Surname kSurnames[] = {{"单", "shan4"}, {"曾", "zeng1"}, {"解", "xie4"}, {"区", "ou1"},
-                                 {"仇", "qiu2"},  {"查", "zha1"},  {"朴", "piao2"}, {"盖", "ge3"},
-                                 {"缪", "miao4"}, {"翟", "zhai2"}, {"覃", "qin2"},  {"召", "shao4"},
-                                 {"种", "chong2"}, {"乐", "yue4"}, {"员", "yun4"},  {"秘", "bi4"}};
+                                 {"仇", "qiu2"},  {"查", "zha1"},  {"盖", "ge3"},   {"葛", "ge3"},
+                                 {"召", "shao4"}, {"尉", "yu4"}};
 constexpr const char* kTitles[] = {"先生", "女士", "老师", "教授", "医生", "主任", "局长", "部长",
                                    "市长", "省长", "经理", "总", "书记", "院士", "同志", "小姐",
                                    "博士", "师傅", "大夫", "委员", "队长", "校长", "主席", "县长"};
+// Characters of written-out numbers (normalise writes digits this way).
+const std::string kNumerals = "〇零一二三四五六七八九两十百千万亿第";
 constexpr const char* kSpeechVerbs[] = {"说", "表示", "指出", "认为", "称", "介绍", "透露", "强调", "告诉"};
 
 }  // namespace
@@ -107,6 +108,7 @@ struct Pronouncer::Impl {
         std::vector<Char> chars;         // the run's characters
         std::vector<std::size_t> word;   // word index of each character
         std::vector<std::pair<std::size_t, std::size_t>> words;  // [begin, end) in chars
+        std::vector<std::string> pos;    // part-of-speech tag of each word, "?" if unknown
         std::vector<std::string> lex;    // reading from the lexicon word, "" if none
         std::vector<std::string> out;    // final readings ("" = unknown)
         std::string_view text(std::size_t b, std::size_t e) const {
@@ -140,7 +142,7 @@ struct Pronouncer::Impl {
                 key.assign("W");
                 key += r.text(i, e);
                 auto v = lexicon.find(key);
-                if (!v || v->size() < 5) {
+                if (!v || v->size() < 6) {
                     if (e == i + 1) consider(best, next, i, e, -30.0f);  // unknown character
                     break;
                 }
@@ -156,11 +158,18 @@ struct Pronouncer::Impl {
             std::size_t e = next[i];
             r.words.push_back({i, e});
             for (std::size_t k = i; k < e; ++k) r.word[k] = r.words.size() - 1;
-            if (e - i < 2) continue;
             key.assign("W");
             key += r.text(i, e);
             auto v = lexicon.find(key);
-            auto sylls = v ? split_spaces(v->substr(5)) : std::vector<std::string_view>{};
+            std::string_view pos, pinyin;
+            if (v && v->size() >= 6) {
+                auto n_pos = std::min<std::size_t>(static_cast<unsigned char>((*v)[5]), v->size() - 6);
+                pos = v->substr(6, n_pos);
+                pinyin = v->substr(6 + n_pos);
+            }
+            r.pos.emplace_back(pos.empty() ? "?" : pos);
+            if (e - i < 2) continue;
+            auto sylls = split_spaces(pinyin);
             if (sylls.size() == e - i)
                 for (std::size_t k = i; k < e; ++k)
                     if (sylls[k - i] != "*") r.lex[k] = std::string(sylls[k - i]);
@@ -180,6 +189,11 @@ struct Pronouncer::Impl {
             if (k < 0) return "^";
             if (static_cast<std::size_t>(k) >= r.chars.size()) return "$";
             return std::string(r.text(static_cast<std::size_t>(k), static_cast<std::size_t>(k) + 1));
+        };
+        auto wpos = [&](long w) -> std::string {
+            if (w < 0) return "^";
+            if (static_cast<std::size_t>(w) >= r.words.size()) return "$";
+            return r.pos[static_cast<std::size_t>(w)];
         };
         auto wtext = [&](long w) -> std::string {
             if (w < 0) return "^";
@@ -201,7 +215,10 @@ struct Pronouncer::Impl {
                 "pw=" + wtext(w - 1),
                 "nw=" + wtext(w + 1),
                 "L=" + (r.lex[i].empty() ? std::string("-") : r.lex[i]),
-                "pos=" + pos + (r.lex[i].empty() ? "" : "L")};
+                "pos=" + pos + (r.lex[i].empty() ? "" : "L"),
+                "t=" + wpos(w),
+                "pt=" + wpos(w - 1) + "_" + wpos(w),
+                "nt=" + wpos(w) + "_" + wpos(w + 1)};
     }
 
     // Scores each candidate: global weights for "is the lexicon word's
@@ -273,13 +290,13 @@ struct Pronouncer::Impl {
 
     // 一 and 不 change tone before the next syllable; eSpeak NG does not do it.
     void tone_changes(Run& r) const {
-        static const std::string digits = "〇零一二三四五六七八九两十百千万亿";
         for (std::size_t i = 0; i < r.chars.size(); ++i) {
             bool yi = is(r, i, "一"), bu = is(r, i, "不");
             if (!yi && !bu) continue;
             const long k = static_cast<long>(i);
             const bool a_not_a = k > 0 && i + 1 < r.chars.size() && r.text(i - 1, i) == r.text(i + 1, i + 2);
-            if (!r.lex[i].empty() && !a_not_a) continue;  // lexicon words carry their own
+            const bool in_number = yi && k > 0 && kNumerals.find(std::string(r.text(i - 1, i))) != std::string::npos;
+            if (!r.lex[i].empty() && !a_not_a && !in_number) continue;  // lexicon words carry their own
             const bool last = i + 1 == r.chars.size();
             const int next_tone = last ? 0 : tone_of(r.out[i + 1]);
             if (a_not_a) {
@@ -289,9 +306,9 @@ struct Pronouncer::Impl {
             } else {
                 auto prev = k > 0 ? std::string(r.text(i - 1, i)) : std::string();
                 auto nxt = last ? std::string() : std::string(r.text(i + 1, i + 2));
-                bool ordinal = prev == "第" || (!prev.empty() && digits.find(prev) != std::string::npos);
+                bool ordinal = prev == "第" || (!prev.empty() && kNumerals.find(prev) != std::string::npos);
                 bool counting = !nxt.empty() && nxt != "十" && nxt != "百" && nxt != "千" && nxt != "万" &&
-                                nxt != "亿" && digits.find(nxt) != std::string::npos;
+                                nxt != "亿" && kNumerals.find(nxt) != std::string::npos;
                 if (last || ordinal || counting) r.out[i] = "yi1";
                 else r.out[i] = next_tone == 4 || next_tone == 5 ? "yi2" : "yi4";
             }
@@ -302,10 +319,12 @@ struct Pronouncer::Impl {
     // a title, or starting a clause before a speech verb.
     void surnames(Run& r) const {
         for (std::size_t i = 0; i < r.chars.size(); ++i) {
-            if (!single(r, i)) continue;
+            const auto w = r.word[i];
+            const bool name_word = r.words[w].first == i && r.pos[w] == "nr";  // jieba: person name
+            if (!single(r, i) && !name_word) continue;
             for (const auto& s : kSurnames) {
                 if (!is(r, static_cast<long>(i), s.ch)) continue;
-                bool name = is(r, static_cast<long>(i) - 1, "姓");
+                bool name = name_word || is(r, static_cast<long>(i) - 1, "姓");
                 for (std::size_t g = 1; g <= 3 && !name; ++g)
                     name = starts_with_any(r, i + g, kTitles, std::size(kTitles));
                 bool clause_start = i == 0 || is(r, static_cast<long>(i) - 1, "和") ||
@@ -322,7 +341,7 @@ struct Pronouncer::Impl {
     void erhua(Run& r) const {
         for (std::size_t i = 1; i < r.chars.size(); ++i) {
             if (!is(r, static_cast<long>(i), "儿") || r.out[i - 1].empty()) continue;
-            if (r.out[i] == "r5" || (single(r, i) && r.lex[i].empty())) r.out[i] = "r";
+            if (r.out[i] == "r5" || r.lex[i] == "r5" || (single(r, i) && r.lex[i].empty())) r.out[i] = "r";
         }
     }
 
