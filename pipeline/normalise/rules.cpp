@@ -4,6 +4,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "normalise/numbers.hpp"
 #include "text/utf8.hpp"
@@ -290,7 +291,6 @@ bool unit_after_number(const std::string& s, std::size_t i) {
 
 // Digits glued to Latin letters name a model or code: G20 → G二十,
 // MH370 → MH三七零, COVID-19 → "COVID 十九". "No.1" is an ordinal: 第一.
-// is an ordinal: 第一.
 std::string latin_digits(const Tables&, const std::string& s) {
     if (!has_digit(s)) return s;
     Rewriter r(s);
@@ -336,10 +336,79 @@ bool year_at(const std::string& s, std::size_t i, std::string_view tail) {
            at(s, i + 4, tail);
 }
 
-// Years are read digit by digit: 2021年 → 二零二一年. Full dates in figures
-// (2021-11-24, 2021/11/24, 2021.11.24) become 年月日. "2020—2025年" and
-// "2020年—2025年" are year ranges. Month and day numbers are left to the
-// number rule (2月 → 二月).
+// A span of the text and what to say for it.
+struct Match {
+    std::size_t begin = 0, end = 0;
+    std::string spoken;
+};
+
+// Each date matcher looks at the digit run [i, e) and the text around it.
+
+// Events named by month·day are read digit by digit: 5·12 → 五一二.
+std::optional<Match> event_date(const std::string& s, std::size_t i, std::size_t e) {
+    std::size_t dot = 0;
+    for (std::string_view d : {"·", "•", "・"})
+        if (at(s, e, d)) dot = d.size();
+    if (!dot || e - i > 2 || !digit_at(s, e + dot)) return std::nullopt;
+    const std::size_t de = run_end(s, e + dot);
+    const int m = small_value(s, i, e), d = small_value(s, e + dot, de);
+    if (de - e - dot > 2 || m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
+    return Match{i, de, read_digits(s.substr(i, e - i)) + read_digits(s.substr(e + dot, de - e - dot))};
+}
+
+// Short years: 02年 → 零二年, '98年 → 九八年 (the apostrophe is not said).
+std::optional<Match> short_year(const std::string& s, std::size_t i, std::size_t e) {
+    const std::size_t quote = i > 0 && s[i - 1] == '\'' ? 1 : ends_at(s, i, "’") ? 3 : 0;
+    if (e - i != 2 || !at(s, e, "年") || (s[i] != '0' && quote == 0)) return std::nullopt;
+    return Match{i - quote, e, read_digits(s.substr(i, 2))};
+}
+
+// Seasons: 2020/21 or 2020-21 → 二零二零到二零二一.
+std::optional<Match> season(const std::string& s, std::size_t i, std::size_t e) {
+    if (e - i != 4 || e >= s.size() || (s[e] != '/' && s[e] != '-') || run_end(s, e + 1) != e + 3)
+        return std::nullopt;
+    const int y = small_value(s, i, e);
+    if (!year_value(y) || small_value(s, e + 1, e + 3) != (y + 1) % 100) return std::nullopt;
+    return Match{i, e + 3, read_digits(s.substr(i, 4)) + "到" + read_digits(std::to_string(y + 1))};
+}
+
+// Year-month-day in figures with one separator throughout: 2021-11-24,
+// 2021/11/24, 2021.11.24 → 二零二一年十一月二十四日.
+std::optional<Match> full_date(const std::string& s, std::size_t i, std::size_t e) {
+    if (e - i != 4 || e >= s.size() || (s[e] != '-' && s[e] != '/' && s[e] != '.') || !digit_at(s, e + 1))
+        return std::nullopt;
+    const char sep = s[e];
+    const std::size_t me = run_end(s, e + 1);
+    const std::size_t de = me < s.size() && s[me] == sep ? run_end(s, me + 1) : me;
+    const int m = small_value(s, e + 1, me), d = small_value(s, me + 1, de);
+    const bool shape = me - e - 1 <= 2 && de > me + 1 && de - me - 1 <= 2 &&
+                       !(de < s.size() && (s[de] == sep || s[de] == '.') && digit_at(s, de + 1));
+    if (!shape || m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
+    return Match{i, de,
+                 read_digits(s.substr(i, 4)) + "年" + read_cardinal(s.substr(e + 1, me - e - 1)) + "月" +
+                     read_cardinal(s.substr(me + 1, de - me - 1)) + "日"};
+}
+
+// A year before 年 (2021年 → 二零二一年), and year ranges written
+// 2020—2025年 or 2020年—2025年.
+std::optional<Match> year(const std::string& s, std::size_t i, std::size_t e) {
+    if (e - i != 4 || !year_value(small_value(s, i, e))) return std::nullopt;
+    const std::string y1 = read_digits(s.substr(i, 4));
+    const bool nian = at(s, e, "年");
+    const std::size_t after = nian ? e + 3 : e;
+    const std::size_t mark = range_mark(s, after);
+    if (mark > 0 && year_at(s, after + mark, "年")) {
+        const std::size_t y2 = after + mark;
+        return Match{i, y2 + 4, y1 + (nian ? "年到" : "到") + read_digits(s.substr(y2, 4))};
+    }
+    if (nian) return Match{i, e, y1};
+    return std::nullopt;
+}
+
+// Years are read digit by digit, full dates in figures become 年月日, and
+// year ranges, seasons and month·day events are recognised (see the
+// matchers above). Month and day numbers before 月/日 are left to the number
+// rule (2月 → 二月).
 std::string dates(const Tables&, const std::string& s) {
     if (!has_digit(s)) return s;
     Rewriter r(s);
@@ -349,86 +418,17 @@ std::string dates(const Tables&, const std::string& s) {
             continue;
         }
         const std::size_t e = run_end(s, i);
-        if (!free_start(s, i)) {
+        std::optional<Match> m;
+        if (free_start(s, i)) {
+            for (auto matcher : {event_date, short_year, season, full_date, year})
+                if ((m = matcher(s, i, e))) break;
+        }
+        if (m && m->begin >= r.done()) {
+            r.replace(m->begin, m->end, m->spoken);
+            i = m->end;
+        } else {
             i = e;
-            continue;
         }
-        // Events named by month·day are read digit by digit: 5·12 → 五一二.
-        std::size_t dot = 0;
-        for (std::string_view d : {"·", "•", "・"})
-            if (at(s, e, d)) dot = d.size();
-        if (dot && e - i <= 2 && digit_at(s, e + dot)) {
-            const std::size_t de = run_end(s, e + dot);
-            const int m = small_value(s, i, e), d = small_value(s, e + dot, de);
-            if (de - e - dot <= 2 && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
-                r.replace(i, de, read_digits(s.substr(i, e - i)) + read_digits(s.substr(e + dot, de - e - dot)));
-                i = de;
-                continue;
-            }
-        }
-        // Short years: 02年 → 零二年, '98年 → 九八年.
-        const bool apostrophe = i > 0 && (s[i - 1] == '\'' || ends_at(s, i, "’"));
-        if (e - i == 2 && at(s, e, "年") && (s[i] == '0' || apostrophe)) {
-            r.replace(apostrophe && s[i - 1] == '\'' ? i - 1 : apostrophe ? i - 3 : i, e,
-                      read_digits(s.substr(i, 2)));
-            i = e;
-            continue;
-        }
-        if (e - i != 4) {
-            i = e;
-            continue;
-        }
-        const std::string year = read_digits(s.substr(i, 4));
-        // Seasons: 2020/21 or 2020-21 → 二零二零到二零二一.
-        if (e + 3 <= s.size() && (s[e] == '/' || s[e] == '-') && digit_at(s, e + 1) &&
-            run_end(s, e + 1) == e + 3 && year_value(small_value(s, i, e)) &&
-            small_value(s, e + 1, e + 3) == (small_value(s, i, e) + 1) % 100) {
-            const std::string next = std::to_string(small_value(s, i, e) + 1);
-            r.replace(i, e + 3, year + "到" + read_digits(next));
-            i = e + 3;
-            continue;
-        }
-        // Year-month-day in figures, one separator used throughout.
-        if (e < s.size() && (s[e] == '-' || s[e] == '/' || s[e] == '.') && digit_at(s, e + 1)) {
-            const char sep = s[e];
-            const std::size_t me = run_end(s, e + 1);
-            const std::size_t de = me < s.size() && s[me] == sep ? run_end(s, me + 1) : me;
-            const int m = small_value(s, e + 1, me), d = small_value(s, me + 1, de);
-            const bool shape = me - e - 1 <= 2 && de > me + 1 && de - me - 1 <= 2 &&
-                               !(de < s.size() && (s[de] == sep || s[de] == '.') && digit_at(s, de + 1));
-            if (shape && m >= 1 && m <= 12 && d >= 1 && d <= 31) {
-                r.replace(i, de,
-                          year + "年" + read_cardinal(s.substr(e + 1, me - e - 1)) + "月" +
-                              read_cardinal(s.substr(me + 1, de - me - 1)) + "日");
-                i = de;
-                continue;
-            }
-        }
-        if (!year_value(small_value(s, i, e))) {
-            i = e;
-            continue;
-        }
-        if (at(s, e, "年")) {
-            const std::size_t after = e + 3;
-            const std::size_t mark = range_mark(s, after);
-            if (mark > 0 && year_at(s, after + mark, "年")) {
-                const std::size_t y2 = after + mark;
-                r.replace(i, y2 + 4, year + "年到" + read_digits(s.substr(y2, 4)));
-                i = y2 + 4;
-            } else {
-                r.replace(i, e, year);
-                i = e;
-            }
-            continue;
-        }
-        const std::size_t mark = range_mark(s, e);
-        if (mark > 0 && year_at(s, e + mark, "年")) {
-            const std::size_t y2 = e + mark;
-            r.replace(i, y2 + 4, year + "到" + read_digits(s.substr(y2, 4)));
-            i = y2 + 4;
-            continue;
-        }
-        i = e;
     }
     return r.finish();
 }
