@@ -15,6 +15,8 @@ namespace {
 class Simplifier {
 public:
     Simplifier() {
+        // A bare name is looked up in OpenCC's own data directory; the full
+        // Debian path is the fallback for builds configured elsewhere.
         handle_ = opencc_open("t2s.json");
         if (handle_ == reinterpret_cast<opencc_t>(-1)) handle_ = opencc_open("/usr/share/opencc/t2s.json");
         if (handle_ == reinterpret_cast<opencc_t>(-1))
@@ -76,6 +78,7 @@ std::string Normaliser::apply_rule(std::string_view name, std::string_view text)
     throw std::invalid_argument("unknown normalise rule \"" + std::string(name) + "\"");
 }
 
+// Forms first, so that every rule sees ASCII digits and simplified text.
 std::string Normaliser::operator()(std::string_view written) const {
     std::string s = tables_->simplify(normalise_detail::fold_width(tables_->tables, written));
     for (const auto& r : normalise_detail::ordered_rules()) s = r.apply(tables_->tables, s);

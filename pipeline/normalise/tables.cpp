@@ -49,6 +49,8 @@ std::vector<Line> read_table(const std::filesystem::path& file, std::size_t fiel
     return out;
 }
 
+// Rules take the first entry that matches, so the longest must come first
+// ("km²" before "km", "US$" before "$").
 bool longer(const std::string& a, const std::string& b) { return a.size() > b.size(); }
 
 std::vector<std::string> load_words(const std::filesystem::path& file) {
@@ -69,6 +71,7 @@ std::vector<Entry> load_pairs(const std::filesystem::path& file) {
     return out;
 }
 
+// symbols.tsv and keep.txt are looked up per code point, so each key must be one.
 char32_t single_cp(const std::filesystem::path& file, const Line& l) {
     std::u32string cps = text::decode(l.fields[0]);
     if (cps.size() != 1) fail(file, l.number, "expected exactly one character");
