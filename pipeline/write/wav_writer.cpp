@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <memory>
+#include <stdexcept>
 #include <system_error>
 
 #include "text/errors.hpp"
@@ -22,55 +23,32 @@ void put_u32(std::string& out, std::uint32_t v) {
     throw OutputError(target.string() + ": " + what);
 }
 
-// Owns the open SNDFILE and the temporary path until commit.
-class TempWav {
-public:
-    TempWav(fs::path target, int rate) : target_(std::move(target)), tmp_(target_.string() + ".tmp") {
-        SF_INFO info{};
-        info.samplerate = rate;
-        info.channels = 1;
-        info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-        file_ = sf_open(tmp_.c_str(), SFM_WRITE, &info);
-        if (!file_) fail(target_, std::string("cannot create: ") + sf_strerror(nullptr));
-    }
-    ~TempWav() {
-        if (file_) sf_close(file_);
-        if (!committed_) {
-            std::error_code ec;
-            fs::remove(tmp_, ec);
-        }
-    }
-    SNDFILE* get() { return file_; }
-    [[noreturn]] void fail_here(const std::string& what) { fail(target_, what + ": " + sf_strerror(file_)); }
+SNDFILE* sf(void* file) { return static_cast<SNDFILE*>(file); }
 
-    void commit() {
-        const int err = sf_close(file_);
-        file_ = nullptr;
-        if (err != 0) fail(target_, std::string("write failed: ") + sf_error_number(err));
-        std::error_code ec;
-        fs::rename(tmp_, target_, ec);
-        if (ec) fail(target_, "cannot rename into place: " + ec.message());
-        committed_ = true;
+int sf_format(AudioFormat format) {
+    switch (format) {
+        case AudioFormat::wav: return SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+        case AudioFormat::flac: return SF_FORMAT_FLAC | SF_FORMAT_PCM_16;
+        case AudioFormat::ogg_vorbis: return SF_FORMAT_OGG | SF_FORMAT_VORBIS;
+        case AudioFormat::ogg_opus: return SF_FORMAT_OGG | SF_FORMAT_OPUS;
+        case AudioFormat::mp3: return SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III;
     }
+    return 0;
+}
 
-private:
-    fs::path target_;
-    std::string tmp_;
-    SNDFILE* file_ = nullptr;
-    bool committed_ = false;
-};
-
-void set_tags(TempWav& wav, const InfoTags& tags) {
+// These throw std::runtime_error; AudioWriter adds the file name and
+// libsndfile's own message.
+void set_tags(SNDFILE* file, const InfoTags& tags) {
     const std::pair<int, const std::string*> fields[] = {
         {SF_STR_TITLE, &tags.title},   {SF_STR_ALBUM, &tags.album},     {SF_STR_ARTIST, &tags.artist},
         {SF_STR_TRACKNUMBER, &tags.track}, {SF_STR_DATE, &tags.date}, {SF_STR_COMMENT, &tags.comment},
         {SF_STR_SOFTWARE, &tags.software}};
     for (const auto& [type, value] : fields)
-        if (!value->empty() && sf_set_string(wav.get(), type, value->c_str()) != 0)
-            wav.fail_here("cannot set a RIFF INFO tag");
+        if (!value->empty() && sf_set_string(file, type, value->c_str()) != 0)
+            throw std::runtime_error("cannot set a tag");
 }
 
-void set_cues(TempWav& wav, const std::vector<Cue>& cues) {
+void set_cues(SNDFILE* file, const std::vector<Cue>& cues) {
     if (cues.empty()) return;
     // SF_CUES is a count followed by the points; size it for `cues`.
     const std::size_t bytes = sizeof(uint32_t) + cues.size() * sizeof(SF_CUE_POINT);
@@ -84,23 +62,15 @@ void set_cues(TempWav& wav, const std::vector<Cue>& cues) {
         points[i].fcc_chunk = 0x61746164;  // 'data', little-endian
         points[i].sample_offset = static_cast<uint32_t>(cues[i].sample);
     }
-    if (sf_command(wav.get(), SFC_SET_CUE, buf.get(), static_cast<int>(bytes)) != SF_TRUE)
-        wav.fail_here("cannot set cue points");
+    if (sf_command(file, SFC_SET_CUE, buf.get(), static_cast<int>(bytes)) != SF_TRUE)
+        throw std::runtime_error("cannot set cue points");
     std::string adtl = adtl_chunk(cues);
     SF_CHUNK_INFO chunk{};
     std::strcpy(chunk.id, "LIST");
     chunk.id_size = 4;
     chunk.datalen = static_cast<unsigned>(adtl.size());
     chunk.data = adtl.data();
-    if (sf_set_chunk(wav.get(), &chunk) != SF_ERR_NO_ERROR) wav.fail_here("cannot add the chapter labels");
-}
-
-void write_samples(TempWav& wav, const std::vector<std::int16_t>& samples) {
-    constexpr std::size_t kBlock = 1 << 16;
-    for (std::size_t at = 0; at < samples.size(); at += kBlock) {
-        const auto n = static_cast<sf_count_t>(std::min(kBlock, samples.size() - at));
-        if (sf_write_short(wav.get(), samples.data() + at, n) != n) wav.fail_here("short write (disk full?)");
-    }
+    if (sf_set_chunk(file, &chunk) != SF_ERR_NO_ERROR) throw std::runtime_error("cannot add the chapter labels");
 }
 
 std::vector<Cue> capped(const std::vector<Cue>& cues) {
@@ -127,12 +97,81 @@ std::string adtl_chunk(const std::vector<Cue>& cues) {
     return out;
 }
 
+const char* format_name(AudioFormat format) {
+    switch (format) {
+        case AudioFormat::wav: return "wav";
+        case AudioFormat::flac: return "flac";
+        case AudioFormat::ogg_vorbis: return "ogg";
+        case AudioFormat::ogg_opus: return "opus";
+        case AudioFormat::mp3: return "mp3";
+    }
+    return "?";
+}
+
+bool can_write(AudioFormat format, int sample_rate) {
+    SF_INFO info{};
+    info.samplerate = sample_rate;
+    info.channels = 1;
+    info.format = sf_format(format);
+    if (!sf_format_check(&info)) return false;
+    if (format != AudioFormat::ogg_opus) return true;
+    // sf_format_check accepts any rate for Opus, but sf_open refuses these.
+    for (const int rate : {8000, 12000, 16000, 24000, 48000})
+        if (sample_rate == rate) return true;
+    return false;
+}
+
+AudioWriter::AudioWriter(fs::path target, int sample_rate, AudioFormat format, const InfoTags& tags,
+                         const std::vector<Cue>& cues)
+    : target_(std::move(target)), tmp_(target_.string() + ".tmp") {
+    SF_INFO info{};
+    info.samplerate = sample_rate;
+    info.channels = 1;
+    info.format = sf_format(format);
+    file_ = sf_open(tmp_.c_str(), SFM_WRITE, &info);
+    if (!file_) briefing::fail(target_, std::string("cannot create: ") + sf_strerror(nullptr));
+    // Both must precede the first sample: libsndfile puts them in the header.
+    try {
+        set_tags(sf(file_), tags);
+        if (format == AudioFormat::wav) set_cues(sf(file_), capped(cues));
+    } catch (const std::runtime_error& e) {
+        fail(e.what());
+    }
+}
+
+AudioWriter::~AudioWriter() {
+    if (file_) sf_close(sf(file_));
+    if (!committed_) {
+        std::error_code ec;
+        fs::remove(tmp_, ec);
+    }
+}
+
+void AudioWriter::fail(const std::string& what) { briefing::fail(target_, what + ": " + sf_strerror(sf(file_))); }
+
+void AudioWriter::write(const std::int16_t* samples, std::size_t count) {
+    constexpr std::size_t kBlock = 1 << 16;
+    for (std::size_t at = 0; at < count; at += kBlock) {
+        const auto n = static_cast<sf_count_t>(std::min(kBlock, count - at));
+        if (sf_write_short(sf(file_), samples + at, n) != n) fail("short write (disk full?)");
+    }
+    written_ += count;
+}
+
+void AudioWriter::commit() {
+    const int err = sf_close(sf(file_));
+    file_ = nullptr;
+    if (err != 0) briefing::fail(target_, std::string("write failed: ") + sf_error_number(err));
+    std::error_code ec;
+    fs::rename(tmp_, target_, ec);
+    if (ec) briefing::fail(target_, "cannot rename into place: " + ec.message());
+    committed_ = true;
+}
+
 void write_wav(const fs::path& target, int sample_rate, const std::vector<std::int16_t>& samples,
                const std::vector<Cue>& cues, const InfoTags& tags) {
-    TempWav wav(target, sample_rate);
-    set_tags(wav, tags);
-    set_cues(wav, capped(cues));
-    write_samples(wav, samples);
+    AudioWriter wav(target, sample_rate, AudioFormat::wav, tags, cues);
+    wav.write(samples);
     wav.commit();
 }
 

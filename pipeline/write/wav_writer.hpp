@@ -1,4 +1,5 @@
-// WAV output through libsndfile: 16-bit PCM mono, with chapter points.
+// Audio output through libsndfile: 16-bit mono WAV with chapter points, and
+// the same audio in other containers (FLAC, Ogg, MP3) with the same tags.
 //
 // What a written file holds, in this order (FFmpeg-based players need `cue `
 // before `LIST adtl` to show titled chapters):
@@ -43,7 +44,62 @@ constexpr std::size_t kMaxCues = 2000;
 // tests.
 std::string adtl_chunk(const std::vector<Cue>& cues);
 
+// Writes a complete mono 16-bit WAV in one call (an AudioWriter underneath).
 void write_wav(const std::filesystem::path& target, int sample_rate, const std::vector<std::int16_t>& samples,
                const std::vector<Cue>& cues, const InfoTags& tags);
+
+// The containers AudioWriter can produce. Only WAV carries cues and labels;
+// the others carry the tags (FLAC and Ogg as Vorbis comments, MP3 as ID3).
+enum class AudioFormat { wav, flac, ogg_vorbis, ogg_opus, mp3 };
+
+// "wav", "flac", "ogg", "opus", "mp3" (the words used in presets and file
+// extensions).
+const char* format_name(AudioFormat format);
+
+// Whether this machine's libsndfile can write `format` at `sample_rate`
+// (sf_format_check, plus Opus's own rate list, which sf_format_check does not
+// know: 8000, 12000, 16000, 24000 or 48000 Hz).
+bool can_write(AudioFormat format, int sample_rate);
+
+// Streams one mono file to disk block by block, so a long recording never
+// has to be in memory at once.
+//
+// Everything that libsndfile puts in the header (tags, cues, the LIST/adtl
+// labels) is given to the constructor, before the first sample, because
+// libsndfile refuses cues after audio has been written. The file is written
+// as "<target>.tmp" and renamed over `target` by commit(); if the writer is
+// destroyed without commit() (an exception, an interruption) the temporary
+// is removed and `target` is untouched.
+//
+// Samples are 16-bit at `sample_rate`; cue positions are in those samples.
+// Cues are ignored for formats other than WAV. Errors are OutputError naming
+// `target`. Not thread-safe; one writer per file.
+class AudioWriter {
+public:
+    AudioWriter(std::filesystem::path target, int sample_rate, AudioFormat format, const InfoTags& tags,
+                const std::vector<Cue>& cues = {});
+    ~AudioWriter();
+    AudioWriter(const AudioWriter&) = delete;
+    AudioWriter& operator=(const AudioWriter&) = delete;
+
+    // Appends `count` samples.
+    void write(const std::int16_t* samples, std::size_t count);
+    void write(const std::vector<std::int16_t>& samples) { write(samples.data(), samples.size()); }
+
+    // Samples written so far.
+    std::uint64_t written() const { return written_; }
+
+    // Closes the file (checking sf_close) and renames it into place.
+    void commit();
+
+private:
+    [[noreturn]] void fail(const std::string& what);
+
+    std::filesystem::path target_;
+    std::filesystem::path tmp_;
+    void* file_ = nullptr;  // SNDFILE*, kept opaque so this header needs no <sndfile.h>
+    std::uint64_t written_ = 0;
+    bool committed_ = false;
+};
 
 }  // namespace briefing
