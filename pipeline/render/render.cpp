@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <algorithm>
 #include <set>
 #include <system_error>
 
@@ -111,13 +112,25 @@ std::string section_file_name(std::size_t index, std::size_t count, const std::s
     return unique_name(number + "-" + safe_name(title, "section", 60), taken) + ".wav";
 }
 
+// The audio for one sentence: from the cache when it has it.
+std::vector<std::int16_t> sentence_audio(const std::vector<SpeechRun>& runs, const VoicePreset& voice,
+                                         EspeakEngine& engine, SentenceCache* cache) {
+    if (!cache) return engine.synthesize(runs).samples;
+    const std::string key = sentence_key(runs, voice.to_string(), engine.version(), engine.sample_rate());
+    if (auto hit = cache->load(key, engine.sample_rate())) return std::move(*hit);
+    std::vector<std::int16_t> samples = engine.synthesize(runs).samples;
+    cache->store(key, engine.sample_rate(), samples);
+    return samples;
+}
+
 // Speaks one sentence unit; returns it with its audio.
-SpokenSentence speak(const SentenceUnit& unit, EspeakEngine& engine, const Toolkit& tools) {
+SpokenSentence speak(const SentenceUnit& unit, const VoicePreset& voice, EspeakEngine& engine, const Toolkit& tools,
+                     SentenceCache* cache) {
     SpokenSentence s;
     s.paragraph = unit.paragraph;
     s.text = unit.text;
     s.spoken = tools.normaliser(unit.text);
-    s.samples = engine.synthesize(speech_runs(tools.pronouncer.tokens(s.spoken))).samples;
+    s.samples = sentence_audio(speech_runs(tools.pronouncer.tokens(s.spoken)), voice, engine, cache);
     if (spdlog::should_log(spdlog::level::debug))
         spdlog::debug("sentence {}.{}: {} samples: {}", unit.section, unit.index, s.samples.size(), s.spoken);
     return s;
@@ -141,7 +154,44 @@ json section_json(const SectionAudio& audio, const std::string& file) {
             {"sentences", std::move(sentences)}};
 }
 
+// Every file render wrote, so an up-to-date check can verify they are all there.
+json staged_files(const fs::path& dir) {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
 }  // namespace
+
+std::string render_fingerprint(const VoicePreset& voice, const RenderOptions& options) {
+    return std::string("briefing ") + kVersion + "; " + voice.to_string() +
+           "; max_sentence=" + std::to_string(options.segment.max_han) +
+           " read_title=" + (options.segment.read_title ? "1" : "0") + " artist=" + options.artist;
+}
+
+std::string article_slug(const Article& article) { return safe_name(article.title, "article"); }
+
+std::vector<std::vector<SpeechRun>> article_speech(const Article& article, const SegmentOptions& options,
+                                                   const Toolkit& tools) {
+    std::vector<std::vector<SpeechRun>> out;
+    for (const auto& unit : segment(article, options))
+        out.push_back(speech_runs(tools.pronouncer.tokens(tools.normaliser(unit.text))));
+    return out;
+}
+
+std::size_t warm_cache(const std::vector<std::vector<SpeechRun>>& speech, std::size_t offset, std::size_t stride,
+                       const VoicePreset& voice, EspeakEngine& engine, SentenceCache& cache) {
+    std::size_t made = 0;
+    for (std::size_t i = offset; i < speech.size(); i += stride) {
+        check_cancel();
+        const std::string key = sentence_key(speech[i], voice.to_string(), engine.version(), engine.sample_rate());
+        if (cache.load(key, engine.sample_rate())) continue;
+        cache.store(key, engine.sample_rate(), engine.synthesize(speech[i]).samples);
+        ++made;
+    }
+    return made;
+}
 
 nlohmann::json tokens_json(const std::vector<Token>& tokens) {
     json out = json::array();
@@ -171,7 +221,7 @@ RenderResult render_article(const fs::path& input, const RenderOptions& options,
                             EspeakEngine& engine, const Toolkit& tools) {
     const Article article = ingest(input);
     const std::vector<SentenceUnit> units = segment(article, options.segment);
-    const std::string slug = safe_name(article.title, "article");
+    const std::string slug = options.slug.empty() ? article_slug(article) : options.slug;
     Staging staging(options.output_root, slug);
     const int rate = engine.sample_rate();
 
@@ -184,7 +234,7 @@ RenderResult render_article(const fs::path& input, const RenderOptions& options,
         std::vector<SpokenSentence> spoken;
         for (; next < units.size() && units[next].section == s; ++next) {
             check_cancel();
-            spoken.push_back(speak(units[next], engine, tools));
+            spoken.push_back(speak(units[next], voice, engine, tools, options.cache));
         }
         const Section& section = article.sections[s];
         SectionAudio audio = assemble_section(s, section.title, rate, voice, std::move(spoken));
@@ -208,6 +258,8 @@ RenderResult render_article(const fs::path& input, const RenderOptions& options,
                      {"duration_ms", samples_to_ms(total_samples, rate)},
                      {"playlist", playlist_name},
                      {"sections", std::move(sections)}};
+    manifest["settings"] = render_fingerprint(voice, options);
+    manifest["files"] = staged_files(staging.path());
     write_file_atomic(staging.path() / "manifest.json", manifest.dump(2) + "\n");
     const fs::path folder = options.output_root / slug;
     staging.commit(folder);

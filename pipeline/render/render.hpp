@@ -7,7 +7,8 @@
 //     01-<section-slug>.wav   one per section, in reading order
 //     …
 //     <article-slug>.m3u8     playlist of the sections (titles, durations)
-//     manifest.json           what was rendered, with sample-exact times
+//     manifest.json           what was rendered, with sample-exact times, the
+//                             settings fingerprint and the list of files
 //
 // Atomicity: everything is written into a hidden staging folder
 // "<output_root>/.<article-slug>.tmp-<pid>" and, when complete (manifest
@@ -25,6 +26,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cache/sentence_cache.hpp"
 #include "ingest/ingest.hpp"
 #include "normalise/normalise.hpp"
 #include "pronounce/pronounce.hpp"
@@ -47,7 +49,27 @@ struct RenderOptions {
     std::filesystem::path output_root = "output";
     SegmentOptions segment;
     std::string artist = "Briefing";
+    SentenceCache* cache = nullptr;  // not owned; nullptr renders without a cache
+    std::string slug;                // folder name; "" = made from the article title
 };
+
+// Everything besides the input bytes that decides what render writes: the
+// program version, the preset's values and the output settings. Recorded in
+// the manifest as "settings"; equal strings mean an equal render.
+std::string render_fingerprint(const VoicePreset& voice, const RenderOptions& options);
+
+// The folder name render uses for `article` (its title made safe).
+std::string article_slug(const Article& article);
+
+// What eSpeak NG is given for each sentence unit of `article`, in order.
+std::vector<std::vector<SpeechRun>> article_speech(const Article& article, const SegmentOptions& options,
+                                                   const Toolkit& tools);
+
+// Synthesises `speech[i]` for every i with i % stride == offset that the
+// cache lacks, and stores it there: one worker's share of a long article.
+// Returns the number of sentences synthesised.
+std::size_t warm_cache(const std::vector<std::vector<SpeechRun>>& speech, std::size_t offset, std::size_t stride,
+                       const VoicePreset& voice, EspeakEngine& engine, SentenceCache& cache);
 
 struct RenderResult {
     std::filesystem::path folder;  // the article's output folder
