@@ -277,7 +277,60 @@ std::string word_value(float logp, std::uint8_t flags, const std::string& pos, c
 
 struct Overrides {
     std::vector<std::pair<std::string, std::string>> entries;  // key, pinyin
+    std::map<std::pair<std::string, std::string>, std::string> tone_fixes;  // (char, from) → to
 };
+
+// A word reading a character with a tone the character's own entry does not
+// list (危險 wei2 where 危 lists only wei1) is a regional variant: use the
+// character's listed reading of the same syllable. Neutral tones and the
+// 一/不 changes are left alone.
+void align_to_characters(std::unordered_map<std::string, std::string>& words,
+                         const std::unordered_map<std::string, std::vector<std::string>>& chars) {
+    for (auto& [w, py] : words) {
+        auto cps = bt::decode(w);
+        auto sylls = split(py, ' ');
+        if (sylls.size() != cps.size()) continue;
+        bool changed = false;
+        for (std::size_t k = 0; k < cps.size(); ++k) {
+            const auto ch = bt::encode(cps.substr(k, 1));
+            auto it = chars.find(ch);
+            if (it == chars.end() || sylls[k] == "*" || sylls[k].back() == '5' || ch == "一" || ch == "不") continue;
+            const auto& list = it->second;
+            if (std::find(list.begin(), list.end(), sylls[k]) != list.end()) continue;
+            for (auto& r : list)
+                if (toneless(r) == toneless(sylls[k])) {
+                    sylls[k] = r, changed = true;
+                    break;
+                }
+        }
+        if (changed) py = join(sylls);
+    }
+}
+
+// Applies the "char<TAB>from>to" corrections to every word and character.
+void fix_tones(const Overrides& o, std::unordered_map<std::string, std::string>& words,
+               std::unordered_map<std::string, std::vector<std::string>>& chars) {
+    for (auto& [w, py] : words) {
+        auto cps = bt::decode(w);
+        auto sylls = split(py, ' ');
+        if (sylls.size() != cps.size()) continue;
+        bool changed = false;
+        for (std::size_t k = 0; k < cps.size(); ++k) {
+            auto it = o.tone_fixes.find({bt::encode(cps.substr(k, 1)), sylls[k]});
+            if (it != o.tone_fixes.end()) sylls[k] = it->second, changed = true;
+        }
+        if (changed) py = join(sylls);
+    }
+    for (auto& [ch, list] : chars) {
+        std::vector<std::string> out;
+        for (auto& r : list) {
+            auto it = o.tone_fixes.find({ch, r});
+            auto fixed = it == o.tone_fixes.end() ? r : it->second;
+            if (std::find(out.begin(), out.end(), fixed) == out.end()) out.push_back(fixed);
+        }
+        list = out;
+    }
+}
 
 Overrides read_overrides(const std::string& path) {
     auto in = open_in(path);
@@ -288,6 +341,13 @@ Overrides read_overrides(const std::string& path) {
         ++n;
         if (line.empty() || line[0] == '#') continue;
         auto f = split(line, '\t');
+        if (f.size() == 2 && f[1].find('>') != std::string::npos) {
+            auto from = f[1].substr(0, f[1].find('>')), to = f[1].substr(f[1].find('>') + 1);
+            if (bt::length_cp(f[0]) != 1 || !valid_syllable(from) || !valid_syllable(to))
+                throw std::runtime_error(path + ":" + std::to_string(n) + ": bad tone fix line");
+            o.tone_fixes[{f[0], from}] = to;
+            continue;
+        }
         auto cps = f.empty() ? std::u32string() : bt::decode(f[0]);
         auto sylls = f.size() >= 2 ? split(f[1], ' ') : std::vector<std::string>{};
         bool ok = !cps.empty() && !sylls.empty();
@@ -371,6 +431,8 @@ void compile_lexicon(char** argv) {
         auto it = words.find(w);
         words[w] = mainland(w, it == words.end() ? std::string() : it->second, simp_reading.second, chars);
     }
+    align_to_characters(words, chars);
+    fix_tones(overrides, words, chars);
     for (auto& [key, py] : overrides.entries)
         if (bt::length_cp(key) > 1) words[key] = py;
     bp::TableWriter out;
