@@ -186,6 +186,7 @@ TEST_CASE("pronounce: speech runs: pinyin with ASCII pauses, English on its own"
     CHECK(runs_text("真的吗？好！") == "[zh]zhen1 de5 ma5 ? hao3 !|");
     CHECK(runs_text("《新闻》说：“绿色”。") == "[zh]xin1 wen2 shuo1 , lv4 se4 .|");
     CHECK(runs_text("他用iPhone看G D P。") == "[zh]ta1 yong4|[en]iPhone|[zh]kan4|[en]G D P .|");
+    CHECK(runs_text("在Zürich喝café。") == "[zh]zai4|[en]Zürich|[zh]he1|[en]café .|");
     CHECK(runs_text("，，。") == "");  // nothing to say: no empty or pause-only runs
     CHECK(runs_text("").empty());
     // Nothing that could be an eSpeak control reaches a run.

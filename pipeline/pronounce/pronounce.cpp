@@ -55,7 +55,12 @@ std::vector<Char> lenient_decode(std::string_view s) {
     return out;
 }
 
-bool is_latin(char32_t c) { return c < 0x80 && (std::isalnum(static_cast<int>(c)) != 0); }
+// Letters of a Latin word: ASCII letters and digits, and accented Latin
+// letters (café, Zürich), which the English voice can say.
+bool is_latin(char32_t c) {
+    if (c < 0x80) return std::isalnum(static_cast<int>(c)) != 0;
+    return c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7;
+}
 
 std::vector<std::string_view> split_spaces(std::string_view s) {
     std::vector<std::string_view> out;
