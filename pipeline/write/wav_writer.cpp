@@ -81,18 +81,28 @@ std::vector<Cue> capped(const std::vector<Cue>& cues) {
 }  // namespace
 
 std::string adtl_chunk(const std::vector<Cue>& cues) {
-    // Each label's text is NUL-padded to a multiple of 4 inside its labl
-    // subchunk, so every subchunk (and the whole body) stays 4-byte aligned.
-    // libsndfile pads custom chunks to 4 bytes, and its own reader rejects
-    // a file whose LIST/adtl ends in padding that is not a subchunk.
+    // Two readers constrain the layout:
+    //  - FFmpeg reads a labl's text up to its NUL and then expects the next
+    //    subchunk right there, after at most the one RIFF pad byte that
+    //    makes it even. So each labl's size is exactly 4 + text + NUL, plus
+    //    a pad byte (not counted in the size) when that is odd.
+    //  - libsndfile pads custom chunks to a multiple of 4, and its reader
+    //    rejects a LIST/adtl that ends in padding that is not a subchunk.
+    //    So the *last* labl's text gets as many extra NULs (counted in its
+    //    size) as bring the whole body to a multiple of 4; every reader
+    //    stops at the first NUL.
     std::string out = "adtl";
-    for (const auto& cue : cues) {
-        const std::size_t text_bytes = (cue.label.size() + 1 + 3) / 4 * 4;
+    for (std::size_t i = 0; i < cues.size(); ++i) {
+        const Cue& cue = cues[i];
+        std::size_t text_bytes = cue.label.size() + 1;
+        const bool last = i + 1 == cues.size();
+        if (last) text_bytes += (4 - (out.size() + 12 + text_bytes) % 4) % 4;
         out += "labl";
         put_u32(out, static_cast<uint32_t>(4 + text_bytes));
         put_u32(out, cue.id);
         out += cue.label;
         out.append(text_bytes - cue.label.size(), '\0');
+        if (out.size() % 2) out.push_back('\0');  // RIFF pad byte, outside the size
     }
     return out;
 }

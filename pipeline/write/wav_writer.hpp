@@ -39,8 +39,10 @@ struct InfoTags {
 // 2500); later ones are dropped.
 constexpr std::size_t kMaxCues = 2000;
 
-// The LIST/adtl chunk body ("adtl" + one "labl" subchunk per cue: cue id and
-// NUL-terminated UTF-8 text, NUL-padded to a multiple of 4 bytes). Exposed for
+// The LIST/adtl chunk body: "adtl" + one "labl" subchunk per cue (cue id and
+// NUL-terminated UTF-8 text; size exactly 4 + text + NUL, with a RIFF pad
+// byte after odd sizes, as FFmpeg's reader needs), the last label NUL-padded
+// so the body is a multiple of 4 bytes (as libsndfile needs). Exposed for
 // tests.
 std::string adtl_chunk(const std::vector<Cue>& cues);
 
