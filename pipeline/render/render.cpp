@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "assemble/assemble.hpp"
+#include "listen/listen.hpp"
 #include "text/errors.hpp"
 #include "write/file_names.hpp"
 #include "write/text_files.hpp"
@@ -248,7 +249,6 @@ RenderResult render_article(const fs::path& input, const RenderOptions& options,
     }
     check_cancel();
     const std::string playlist_name = slug + ".m3u8";
-    write_file_atomic(staging.path() / playlist_name, playlist_text(playlist));
 
     json manifest = {{"briefing_version", kVersion},
                      {"rendered_at", utc_now()},
@@ -258,6 +258,12 @@ RenderResult render_article(const fs::path& input, const RenderOptions& options,
                      {"duration_ms", samples_to_ms(total_samples, rate)},
                      {"playlist", playlist_name},
                      {"sections", std::move(sections)}};
+    // Loudness, resampling, the full file, transcripts; may change durations.
+    finish_article(staging.path(), manifest, listen_options(voice, options.artist, utc_now().substr(0, 10)));
+    playlist.clear();
+    for (const auto& s : manifest["sections"])
+        playlist.push_back({s["file"], s["title"], s["duration_ms"].get<double>() / 1000.0});
+    write_file_atomic(staging.path() / playlist_name, playlist_text(playlist));
     manifest["settings"] = render_fingerprint(voice, options);
     manifest["files"] = staged_files(staging.path());
     write_file_atomic(staging.path() / "manifest.json", manifest.dump(2) + "\n");
