@@ -26,6 +26,30 @@ inline std::string slurp(const std::string& path) {
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
+// Starts the binary in the background with output discarded; returns its pid.
+inline pid_t spawn_briefing(const std::vector<std::string>& args) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        const int null = ::open("/dev/null", O_RDWR);
+        ::dup2(null, 0);
+        ::dup2(null, 1);
+        ::dup2(null, 2);
+        std::vector<char*> argv{const_cast<char*>(BRIEFING_BINARY)};
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        ::execv(BRIEFING_BINARY, argv.data());
+        ::_exit(127);
+    }
+    return pid;
+}
+
+// Waits for a spawned process; returns its exit code or 128 + signal.
+inline int wait_briefing(pid_t pid) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 inline Run run_briefing(const std::vector<std::string>& args, const std::string& input = "") {
     namespace fs = std::filesystem;
     const fs::path dir = fs::temp_directory_path() / ("briefing_run_" + std::to_string(::getpid()));

@@ -6,7 +6,7 @@
 using namespace briefing;
 using V = std::vector<std::string>;
 
-TEST_CASE("sentences end at end marks; closers stay with their sentence", "[segment]") {
+TEST_CASE("sentences end at end marks and closers stay with their sentence", "[segment]") {
     struct Case {
         const char* in;
         V out;

@@ -1,6 +1,9 @@
 // briefing: the command line. Parses arguments into a struct, then runs one
 // subcommand; every failure class has its own exit code (see kExit*).
+#include <unistd.h>
+
 #include <csignal>
+#include <optional>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -9,6 +12,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "batch/batch.hpp"
+#include "batch/output_lock.hpp"
 #include "render/render.hpp"
 #include "text/data_dir.hpp"
 #include "text/errors.hpp"
@@ -26,6 +31,7 @@ constexpr int kExitInput = 2;
 constexpr int kExitEngine = 3;
 constexpr int kExitOutput = 4;
 constexpr int kExitInternal = 5;
+constexpr int kExitSomeFailed = 6;  // batch: some articles failed, the rest were rendered
 
 struct Options {
     std::vector<std::string> inputs;
@@ -36,6 +42,17 @@ struct Options {
     bool json = false;
     bool verbose = false;
     bool quiet = false;
+    // render and batch
+    unsigned jobs = 0;  // 0: render uses 1, batch uses every core
+    std::string cache_dir;
+    bool no_cache = false;
+    unsigned cache_max_mb = 2048;
+    bool wait = false;
+    // batch
+    bool force = false;
+    bool dry_run = false;
+    std::string shard;
+    std::string report;
 };
 
 void on_signal(int sig) { EspeakEngine::cancel_signal().store(sig); }
@@ -64,22 +81,88 @@ SegmentOptions segment_options(const Options& o) {
     return s;
 }
 
+fs::path cache_dir_for(const Options& o) {
+    return o.cache_dir.empty() ? default_cache_dir(o.output) : fs::path(o.cache_dir);
+}
+
+// `render --jobs N`: the sentences of all the articles are synthesised into
+// the cache by N worker processes first; this process then assembles them.
+void warm_render(const Options& o, const VoicePreset& voice, const Toolkit& tools, const fs::path& cache) {
+    std::vector<WarmItem> items;
+    for (const auto& input : o.inputs)
+        items.push_back({article_speech(ingest(input), segment_options(o), tools), voice});
+    warm_in_parallel(items, o.jobs, cache, std::uint64_t{o.cache_max_mb} << 20);
+}
+
 int run_render(const Options& o) {
     const VoicePreset voice = load_voice(o.voice, voices_dir());
     const fs::path data = text::data_dir();
     const Normaliser normaliser = Normaliser::load(data);
     const Pronouncer pronouncer = Pronouncer::load(data);
-    EspeakEngine engine(voice);
+    const Toolkit tools{normaliser, pronouncer};
+    OutputLock lock(o.output, o.wait);
+    remove_stale_staging(o.output);
     install_signal_handlers();
+    // Parallel synthesis needs the cache to hand audio back; without one, a
+    // private cache lives for this run only.
+    fs::path cache_dir = cache_dir_for(o);
+    const bool private_cache = o.no_cache && o.jobs > 1;
+    if (private_cache) cache_dir = fs::path(o.output) / (".cache-run-" + std::to_string(::getpid()));
+    std::optional<SentenceCache> cache;
+    if (!o.no_cache || private_cache) cache.emplace(cache_dir, std::uint64_t{o.cache_max_mb} << 20);
+    if (o.jobs > 1) warm_render(o, voice, tools, cache_dir);
+    EspeakEngine engine(voice);
     RenderOptions options;
     options.output_root = o.output;
     options.segment = segment_options(o);
+    options.cache = cache ? &*cache : nullptr;
     for (const auto& input : o.inputs) {
-        const RenderResult r = render_article(input, options, voice, engine, {normaliser, pronouncer});
+        const RenderResult r = render_article(input, options, voice, engine, tools);
         spdlog::info("{} → {} ({} sections, {:.1f} s)", input, r.folder.string(), r.manifest["sections"].size(),
                      r.manifest["duration_ms"].get<double>() / 1000.0);
     }
+    if (private_cache) fs::remove_all(cache_dir);
+    else if (cache) cache->trim();
     return kExitOk;
+}
+
+int run_batch_command(const Options& o) {
+    const fs::path data = text::data_dir();
+    const Normaliser normaliser = Normaliser::load(data);
+    const Pronouncer pronouncer = Pronouncer::load(data);
+    BatchOptions b;
+    b.source = o.inputs.at(0);
+    b.output_root = o.output;
+    b.voices_dir = voices_dir();
+    b.voice = o.voice;
+    load_voice(o.voice, b.voices_dir);  // an unusable default preset stops the run before any work
+    b.jobs = o.jobs;
+    b.force = o.force;
+    b.dry_run = o.dry_run;
+    b.wait = o.wait;
+    b.use_cache = !o.no_cache;
+    b.cache_dir = cache_dir_for(o);
+    b.cache_max_bytes = std::uint64_t{o.cache_max_mb} << 20;
+    if (!o.shard.empty()) {
+        try {
+            b.shard = parse_shard(o.shard);
+        } catch (const std::invalid_argument& e) {
+            throw CLI::ValidationError("--shard", e.what());
+        }
+    }
+    b.report = o.report;
+    b.segment = segment_options(o);
+    install_signal_handlers();
+    const BatchSummary s = run_batch(b, {normaliser, pronouncer});
+    for (const auto& a : s.articles) {
+        if (a.outcome == Outcome::Failed) spdlog::error("{}", a.message);
+        if (a.outcome == Outcome::WouldRender) std::cout << "would render " << a.input << " → " << a.folder << "\n";
+        if (a.outcome == Outcome::UpToDate && o.dry_run) std::cout << "up to date   " << a.input << "\n";
+    }
+    spdlog::info("{} rendered, {} up to date, {} failed; {:.1f} min of audio in {:.1f} s; cache {} hits, {} misses",
+                 s.rendered, s.up_to_date, s.failed, s.audio_ms / 60000.0, s.wall_seconds, s.cache.hits,
+                 s.cache.misses);
+    return s.failed ? kExitSomeFailed : kExitOk;
 }
 
 int run_voices() {
@@ -150,6 +233,17 @@ void add_common(CLI::App* sub, Options& o) {
     sub->add_flag("-q,--quiet", o.quiet, "Log warnings and errors only");
 }
 
+void add_work_options(CLI::App* sub, Options& o) {
+    sub->add_option("-j,--jobs", o.jobs, "Worker processes (each with its own eSpeak NG engine)")
+        ->check(CLI::Range(1, 256));
+    sub->add_option("--cache-dir", o.cache_dir, "Sentence audio cache folder (default: OUTPUT/.cache)");
+    sub->add_flag("--no-cache", o.no_cache, "Do not use the sentence audio cache");
+    sub->add_option("--cache-max-mb", o.cache_max_mb, "Cache size cap in MiB (least recently used go first)")
+        ->capture_default_str()
+        ->check(CLI::Range(1u, 1u << 22));
+    sub->add_flag("--wait", o.wait, "Wait for another run on the same output folder instead of failing");
+}
+
 void add_text_options(CLI::App* sub, Options& o) {
     sub->add_option("--max-sentence", o.max_sentence, "Longest sentence unit, in Han characters")
         ->check(CLI::Range(8, 400));
@@ -175,7 +269,22 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     render->add_option("--voice", o.voice, "Voice preset name or path to a .toml preset")->capture_default_str();
     add_text_options(render, o);
+    add_work_options(render, o);
     add_common(render, o);
+
+    auto* batch = app.add_subcommand("batch", "Render every article in a folder or a job list (.toml)");
+    batch->add_option("source", o.inputs, "Folder (searched recursively for .txt/.md) or job list .toml")
+        ->required()
+        ->expected(1);
+    batch->add_option("-o,--output", o.output, "Output folder")->capture_default_str();
+    batch->add_option("--voice", o.voice, "Preset for articles whose job names none")->capture_default_str();
+    batch->add_flag("--force", o.force, "Render even articles that are up to date");
+    batch->add_flag("--dry-run", o.dry_run, "Only list what would be rendered");
+    batch->add_option("--shard", o.shard, "This machine's share: K/N, auto (Slurm array) or auto/N (Kubernetes)");
+    batch->add_option("--report", o.report, "Write the summary as JSON to this file");
+    add_text_options(batch, o);
+    add_work_options(batch, o);
+    add_common(batch, o);
 
     auto* voices = app.add_subcommand("voices", "List the voice presets");
     add_common(voices, o);
@@ -200,10 +309,13 @@ int main(int argc, char** argv) {
     setup_logging(o);
     try {
         if (*render) return run_render(o);
+        if (*batch) return run_batch_command(o);
         if (*voices) return run_voices();
         if (*normalise) return run_normalise();
         if (*pinyin) return run_pinyin();
         if (*inspect) return run_inspect(o);
+    } catch (const CLI::ValidationError& e) {
+        return report(e.what(), kExitUsage);
     } catch (const Interrupted& e) {
         spdlog::warn("stopped by signal {}; nothing half-written was left", e.signal);
         return 128 + e.signal;
