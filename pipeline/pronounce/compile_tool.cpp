@@ -465,7 +465,8 @@ std::string f32(float f) {
     return s;
 }
 
-// Model TSV lines: "char\tfeature\tclass\tweight", or "*\tG\tlex_weight\tdefault_weight".
+// Model TSV lines: "char\tfeature\tclass\tweight", "*\tG\tlex_weight\tdefault_weight",
+// "*\tA\toverlap_weight\t0".
 void compile_model(char** argv) {
     const std::string path = argv[0];
     auto in = open_in(path);
@@ -481,8 +482,9 @@ void compile_model(char** argv) {
         auto f = split(line, '\t');
         if (f.size() != 4) throw std::runtime_error(path + ":" + std::to_string(n) + ": expected 4 fields");
         if (f[0] == "*") {
-            out.put("G", f32(std::stof(f[2])) + f32(std::stof(f[3])));
-            global = true;
+            // "*\tG\tlex\tdefault" and optionally "*\tA\toverlap\t0".
+            out.put(f[1], f32(std::stof(f[2])) + f32(std::stof(f[3])));
+            global = global || f[1] == "G";
             continue;
         }
         if (!valid_syllable(f[2]) || f[2].size() > 255)

@@ -18,6 +18,8 @@
 //   "G"                      → f32 weight of "class equals the lexicon word's
 //                              reading", f32 weight of "class equals the
 //                              character's default reading".
+//   "A"                      → f32 weight of "class is the character's reading
+//                              in some lexicon word overlapping it", f32 unused.
 //   "K" + char               → classes the model knows for that character,
 //                              space-separated.
 //   "M" + char + "\t" + feat → repeated { u8 n, n bytes class, f32 weight }.

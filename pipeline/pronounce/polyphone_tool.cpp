@@ -2,6 +2,7 @@
 //
 //   briefing_polyphone pinyin DATA_DIR          stdin lines → han_pinyin, one line each
 //   briefing_polyphone runs DATA_DIR            stdin lines → speech runs
+//   briefing_polyphone cases DATA_DIR           stdin lines → what the model sees per character
 //   briefing_polyphone train DATA_DIR TSV OUT_MODEL [--exclude-fold K --folds N]
 //   briefing_polyphone eval DATA_DIR TSV [--fold K --folds N]
 //
@@ -17,11 +18,19 @@
 int main(int argc, char** argv) {
     try {
         std::string mode = argc > 1 ? argv[1] : "";
-        if ((mode == "pinyin" || mode == "runs") && argc == 3) {
+        if ((mode == "pinyin" || mode == "runs" || mode == "cases") && argc == 3) {
             auto p = briefing::Pronouncer::load(argv[2]);
             std::string line;
             while (std::getline(std::cin, line)) {
-                if (mode == "pinyin") {
+                if (mode == "cases") {
+                    for (auto& c : p.polyphone_cases(line)) {
+                        std::cout << c.character << " [";
+                        for (auto& x : c.candidates) std::cout << " " << x;
+                        std::cout << " ] lex=" << c.lexicon_reading;
+                        for (auto& f : c.features) std::cout << " " << f;
+                        std::cout << "\n";
+                    }
+                } else if (mode == "pinyin") {
                     std::string out;
                     for (auto& s : p.han_pinyin(line)) out += (out.empty() ? "" : " ") + s;
                     std::cout << out << "\n";

@@ -82,6 +82,7 @@ public:
             << "# the '*' line holds the global lexicon-reading and default-reading weights.\n";
         out << std::setprecision(5);
         out << "*\tG\t" << avg_global_[0] << "\t" << avg_global_[1] << "\n";
+        out << "*\tA\t" << avg_global_[2] << "\t0\n";
         for (auto& [key, classes] : avg_)
             for (auto& [cls, w] : classes)
                 if (w != 0 || key.second == "bias") out << key.first << "\t" << key.second << "\t" << cls << "\t" << w << "\n";
@@ -99,12 +100,17 @@ private:
     };
     std::map<Key, std::map<std::string, Acc>> weights_;
     std::map<Key, std::map<std::string, double>> avg_;
-    Acc global_[2];
-    double avg_global_[2] = {0, 0};
+    Acc global_[3];
+    double avg_global_[3] = {0, 0, 0};
     long t_ = 0;
 
+    static bool in_alts(const Example& ex, const std::string& cls) {
+        return std::find(ex.features.begin(), ex.features.end(), "A=" + cls) != ex.features.end();
+    }
+
     double score(const Example& ex, const std::string& cls) {
-        double s = (cls == ex.lex ? global_[0].w : 0) + (cls == ex.candidates[0] ? global_[1].w : 0);
+        double s = (cls == ex.lex ? global_[0].w : 0) + (cls == ex.candidates[0] ? global_[1].w : 0) +
+                   (in_alts(ex, cls) ? global_[2].w : 0);
         for (auto& f : ex.features) {
             auto it = weights_.find({ex.character, f});
             if (it == weights_.end()) continue;
@@ -133,6 +139,7 @@ private:
         if (pred == ex.gold) return;
         bump(global_[0], (ex.gold == ex.lex) - (pred == ex.lex));
         bump(global_[1], (ex.gold == ex.candidates[0]) - (pred == ex.candidates[0]));
+        bump(global_[2], in_alts(ex, ex.gold) - in_alts(ex, pred));
         for (auto& f : ex.features) {
             bump(weights_[{ex.character, f}][ex.gold], 1);
             bump(weights_[{ex.character, f}][pred], -1);
@@ -146,9 +153,21 @@ private:
         };
         for (auto& [key, classes] : weights_)
             for (auto& [cls, acc] : classes) avg_[key][cls] = avg(acc);
-        for (int k = 0; k < 2; ++k) avg_global_[k] = avg(global_[k]);
+        for (int k = 0; k < 3; ++k) avg_global_[k] = avg(global_[k]);
     }
 };
+
+void prune_rare(std::vector<Example>& data, int min_count) {
+    std::map<std::pair<std::string, std::string>, int> count;
+    for (auto& ex : data)
+        for (auto& f : ex.features) ++count[{ex.character, f}];
+    for (auto& ex : data)
+        ex.features.erase(std::remove_if(ex.features.begin(), ex.features.end(),
+                                         [&](const std::string& f) {
+                                             return f != "bias" && count[{ex.character, f}] < min_count;
+                                         }),
+                          ex.features.end());
+}
 
 struct FoldArgs {
     int fold = -1, folds = 1;
@@ -204,6 +223,9 @@ int train(int argc, char** argv) {
                                                  return std::string(",") .append(drop).append(",").find(key) != std::string::npos;
                                              }),
                               ex.features.end());
+    // Features seen only once for a character are noise at this data size.
+    const char* mc = std::getenv("POLYPHONE_MIN_COUNT");
+    prune_rare(data, mc ? std::atoi(mc) : 1);
     model.train(data, ep ? std::atoi(ep) : 8);
     std::string source = std::string(argv[3]).substr(std::string(argv[3]).find_last_of('/') + 1);
     if (folds.fold >= 0)

@@ -20,6 +20,13 @@ namespace {
 // character whatever the lexicon holds.
 constexpr std::size_t kMaxWord = 16;
 
+// Extra score for the reading the lexicon alone would give (the word's
+// reading, else the character's most frequent one). The model is trained on
+// CPP, which over-samples rare readings, so one or two context features seen
+// once could otherwise overturn it in ordinary news text (好 read hao4 at the
+// start of a line).
+constexpr float kDefaultMargin = 1.5f;
+
 // One code point of the input with its byte span. Invalid bytes become one
 // "character" each (cp U+FFFD) so odd input never throws and texts still
 // concatenate to the input.
@@ -105,7 +112,7 @@ constexpr const char* kSpeechVerbs[] = {"说", "表示", "指出", "认为", "�
 struct Pronouncer::Impl {
     MappedTable lexicon;
     MappedTable model;
-    float lex_weight = 1, default_weight = 0.5;
+    float lex_weight = 1, default_weight = 0.5, overlap_weight = 0;
 
     // A Han run being pronounced: its characters, segmentation and readings.
     struct Run {
@@ -210,7 +217,7 @@ struct Pronouncer::Impl {
         const long w = static_cast<long>(r.word[i]);
         auto [wb, we] = r.words[r.word[i]];
         std::string pos = we - wb == 1 ? "S" : i == wb ? "B" : i + 1 == we ? "E" : "M";
-        return {"bias",
+        std::vector<std::string> out = {"bias",
                 "W=" + wtext(w),
                 "p1=" + ch(k - 1),
                 "n1=" + ch(k + 1),
@@ -224,6 +231,40 @@ struct Pronouncer::Impl {
                 "t=" + wpos(w),
                 "pt=" + wpos(w - 1) + "_" + wpos(w),
                 "nt=" + wpos(w) + "_" + wpos(w + 1)};
+        for (auto& a : overlapping_readings(r, i)) out.push_back("A=" + a);
+        // At a run's edge p1/p2/pw (or n1/n2/nw) would all say the same
+        // thing; keep one so the edge does not count three times.
+        auto drop = [&](const std::string& f) { out.erase(std::remove(out.begin(), out.end(), f), out.end()); };
+        if (k == 0) drop("p2=^^"), drop("pw=^");
+        if (i + 1 == r.chars.size()) drop("n2=$$"), drop("nw=$");
+        return out;
+    }
+
+    // Readings of character i in every lexicon word that covers it, whether
+    // or not segmentation chose that word: evidence from the other paths.
+    std::vector<std::string> overlapping_readings(const Run& r, std::size_t i) const {
+        std::vector<std::string> out;
+        std::string key;
+        const std::size_t first = i >= kMaxWord ? i - kMaxWord + 1 : 0;
+        for (std::size_t b = first; b <= i; ++b) {
+            for (std::size_t e = b + 1; e <= r.chars.size() && e - b <= kMaxWord; ++e) {
+                key.assign("W");
+                key += r.text(b, e);
+                auto v = lexicon.find(key);
+                if (!v || v->size() < 6) break;
+                auto flags = static_cast<std::uint8_t>((*v)[4]);
+                if (e > i && e - b >= 2 && (flags & pronounce::kWordIsWord)) {
+                    auto n_pos = std::min<std::size_t>(static_cast<unsigned char>((*v)[5]), v->size() - 6);
+                    auto sylls = split_spaces(v->substr(6 + n_pos));
+                    if (sylls.size() == e - b && sylls[i - b] != "*") {
+                        std::string syl(sylls[i - b]);
+                        if (std::find(out.begin(), out.end(), syl) == out.end()) out.push_back(syl);
+                    }
+                }
+                if (!(flags & pronounce::kWordIsPrefix)) break;
+            }
+        }
+        return out;
     }
 
     // Scores each candidate: global weights for "is the lexicon word's
@@ -234,11 +275,14 @@ struct Pronouncer::Impl {
             if (cands[c] == r.lex[i]) score[c] += lex_weight;
             if (c == 0) score[c] += default_weight;
         }
+        const auto feats = features(r, i);
+        for (std::size_t c = 0; c < cands.size(); ++c)
+            if (std::find(feats.begin(), feats.end(), "A=" + cands[c]) != feats.end()) score[c] += overlap_weight;
         std::string key = "M";
         key += r.text(i, i + 1);
         key += '\t';
         const auto stem = key.size();
-        for (const auto& f : features(r, i)) {
+        for (const auto& f : feats) {
             key.resize(stem);
             key += f;
             auto v = model.find(key);
@@ -254,6 +298,8 @@ struct Pronouncer::Impl {
                 p += 1 + len + 4;
             }
         }
+        const auto prior = std::find(cands.begin(), cands.end(), r.lex[i]);
+        score[prior == cands.end() ? 0 : static_cast<std::size_t>(prior - cands.begin())] += kDefaultMargin;
         auto best = std::max_element(score.begin(), score.end()) - score.begin();
         return cands[static_cast<std::size_t>(best)];
     }
@@ -264,7 +310,8 @@ struct Pronouncer::Impl {
             auto cands = candidates(r.text(i, i + 1));
             if (!r.lex[i].empty() && std::find(cands.begin(), cands.end(), r.lex[i]) == cands.end())
                 cands.push_back(r.lex[i]);  // e.g. a tone change the word entry records
-            if (cands.size() > 1 && !model_is_empty())
+            // A character standing alone has no context for the model to use.
+            if (cands.size() > 1 && r.chars.size() > 1)
                 r.out[i] = choose(r, i, cands);
             else if (!r.lex[i].empty())
                 r.out[i] = r.lex[i];
@@ -272,8 +319,6 @@ struct Pronouncer::Impl {
                 r.out[i] = cands.front();
         }
     }
-
-    bool model_is_empty() const { return false; }
 
     bool single(const Run& r, std::size_t i) const {
         auto [b, e] = r.words[r.word[i]];
@@ -395,6 +440,7 @@ Pronouncer Pronouncer::load(const std::filesystem::path& data_dir) {
                                  ": missing global weights");
     impl->lex_weight = read_f32(g->data());
     impl->default_weight = read_f32(g->data() + 4);
+    if (auto a = impl->model.find("A"); a && a->size() == 8) impl->overlap_weight = read_f32(a->data());
     return Pronouncer(std::move(impl));
 }
 
