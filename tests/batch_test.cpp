@@ -188,6 +188,29 @@ TEST_CASE("shards run as separate processes cover every article once", "[batch][
     CHECK(batch_report(inbox, out)["up_to_date"] == 9);  // the same as one run would have made
 }
 
+TEST_CASE("shards started together on one output folder run side by side", "[batch][espeak]") {
+    const fs::path inbox = make_inbox("shards_together", 6);
+    const fs::path out = inbox.parent_path() / "out";
+    std::vector<pid_t> pids;
+    for (int k = 1; k <= 3; ++k)
+        pids.push_back(test::spawn_briefing(
+            {"batch", inbox.string(), "-o", out.string(), "--shard", std::to_string(k) + "/3", "--jobs", "1"}));
+    for (pid_t p : pids) CHECK(test::wait_briefing(p) == 0);
+    CHECK(check_outputs(out).size() == 6);
+}
+
+TEST_CASE("staging left by a dead process of this host is removed", "[batch][espeak]") {
+    const fs::path inbox = make_inbox("stale", 1);
+    const fs::path out = inbox.parent_path() / "out";
+    char host[256] = {0};
+    ::gethostname(host, sizeof host - 1);
+    fs::create_directories(out / (".old.tmp-" + std::string(host) + "-999999999"));
+    fs::create_directories(out / ".old.tmp-another-machine-42");
+    CHECK(batch_report(inbox, out)["rendered"] == 1);
+    CHECK_FALSE(fs::exists(out / (".old.tmp-" + std::string(host) + "-999999999")));
+    CHECK(fs::exists(out / ".old.tmp-another-machine-42"));
+}
+
 TEST_CASE("two batches on one output folder: the second refuses at once", "[batch][espeak]") {
     const fs::path inbox = make_inbox("lock", 6);
     const fs::path out = inbox.parent_path() / "out";

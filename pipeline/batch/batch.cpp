@@ -119,6 +119,12 @@ std::vector<Planned> plan(const std::vector<Job>& jobs, const BatchOptions& o, B
     return todo;
 }
 
+// Shards write disjoint folders, so each locks its own name and they run side by side.
+std::string lock_name(const BatchOptions& o) {
+    if (!o.shard) return ".briefing.lock";
+    return ".briefing-shard-" + std::to_string(o.shard->index + 1) + "-of-" + std::to_string(o.shard->count) + ".lock";
+}
+
 std::string clock_now() {
     const std::time_t t = std::time(nullptr);
     std::tm tm{};
@@ -346,7 +352,7 @@ BatchSummary run_batch(const BatchOptions& o, const Toolkit& tools) {
     std::vector<std::unique_ptr<OutputLock>> locks;
     if (!o.dry_run)
         for (const auto& root : roots) {  // sorted, so two runs cannot deadlock
-            locks.push_back(std::make_unique<OutputLock>(root, o.wait));
+            locks.push_back(std::make_unique<OutputLock>(root, o.wait, lock_name(o)));
             remove_stale_staging(root);
         }
     BatchSummary summary;

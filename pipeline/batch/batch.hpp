@@ -3,8 +3,9 @@
 //
 // A run:
 //   1. finds the jobs (batch/jobs.hpp) and keeps this machine's shard;
-//   2. locks each output folder (batch/output_lock.hpp) and removes staging
-//      leftovers of killed runs;
+//   2. locks each output folder (batch/output_lock.hpp; a shard locks only its
+//      own share, so shards on shared storage run at once) and removes
+//      staging leftovers of killed runs;
 //   3. plans: an article is up to date (skipped) when its folder's manifest
 //      records the same input SHA-256 and the same settings fingerprint
 //      (program version, preset values, output settings: see

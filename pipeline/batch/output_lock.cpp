@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,6 +10,7 @@
 #include <string>
 #include <system_error>
 
+#include "render/render.hpp"
 #include "text/errors.hpp"
 
 namespace briefing {
@@ -27,11 +29,11 @@ std::string holder_pid(int fd) {
 
 }  // namespace
 
-OutputLock::OutputLock(const fs::path& output_root, bool wait) {
+OutputLock::OutputLock(const fs::path& output_root, bool wait, const std::string& name) {
     std::error_code ec;
     fs::create_directories(output_root, ec);
     if (ec) throw OutputError(output_root.string() + ": cannot create the output folder: " + ec.message());
-    const fs::path path = output_root / ".briefing.lock";
+    const fs::path path = output_root / name;
     fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0) throw OutputError(path.string() + ": cannot open the lock file: " + std::strerror(errno));
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
@@ -55,11 +57,15 @@ OutputLock::~OutputLock() {
 }
 
 void remove_stale_staging(const fs::path& output_root) {
+    const std::string mine = ".tmp-" + staging_host() + "-";
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(output_root, ec)) {
         const std::string name = e.path().filename().string();
-        if (name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos && e.is_directory(ec))
-            fs::remove_all(e.path(), ec);
+        const std::size_t at = name.rfind(mine);
+        if (name.empty() || name[0] != '.' || at == std::string::npos || !e.is_directory(ec)) continue;
+        const std::string pid = name.substr(at + mine.size());
+        if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos || pid.size() > 9) continue;
+        if (::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH) fs::remove_all(e.path(), ec);
     }
 }
 

@@ -1,15 +1,20 @@
 // One run at a time per output folder.
 //
-// OutputLock takes an exclusive flock(2) on "<output>/.briefing.lock" and
-// writes its PID there for the error message. The kernel drops the lock when
+// OutputLock takes an exclusive flock(2) on "<output>/<name>" (by default
+// ".briefing.lock"; each shard of a sharded batch locks its own name, since
+// shards write disjoint article folders and must run side by side) and writes
+// its PID there for the error message. The kernel drops the lock when
 // the process dies, however it dies (even SIGKILL), so a stale lock file can
 // never block a later run: only a live holder can.
 //
-// While the lock is held nobody else writes in the folder, so leftovers of a
-// killed run (staging folders ".<slug>.tmp-<pid>") are removed on taking it.
+// Leftovers of killed runs (staging folders ".<slug>.tmp-<host>-<pid>") are
+// removed by remove_stale_staging when their process is provably gone: same
+// host, and no such PID alive. Another machine's leftovers stay (hidden, and
+// replaced when that article is rendered again).
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 namespace briefing {
 
@@ -17,7 +22,7 @@ class OutputLock {
 public:
     // Throws OutputError when the folder cannot be created or locked, or when
     // another live process holds it and `wait` is false (naming its PID).
-    OutputLock(const std::filesystem::path& output_root, bool wait);
+    OutputLock(const std::filesystem::path& output_root, bool wait, const std::string& name = ".briefing.lock");
     ~OutputLock();
     OutputLock(const OutputLock&) = delete;
     OutputLock& operator=(const OutputLock&) = delete;
@@ -26,7 +31,7 @@ private:
     int fd_ = -1;
 };
 
-// Removes staging folders left by killed runs. Call only under OutputLock.
+// Removes staging folders left by dead processes of this host.
 void remove_stale_staging(const std::filesystem::path& output_root);
 
 }  // namespace briefing

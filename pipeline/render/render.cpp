@@ -69,7 +69,7 @@ json voice_json(const VoicePreset& v) {
 class Staging {
 public:
     Staging(const fs::path& root, const std::string& slug)
-        : path_(root / ("." + slug + ".tmp-" + std::to_string(::getpid()))) {
+        : path_(root / ("." + slug + ".tmp-" + staging_host() + "-" + std::to_string(::getpid()))) {
         std::error_code ec;
         fs::create_directories(root, ec);
         if (ec) throw OutputError(root.string() + ": cannot create the output folder: " + ec.message());
@@ -169,6 +169,12 @@ std::string render_fingerprint(const VoicePreset& voice, const RenderOptions& op
     return std::string("briefing ") + kVersion + "; " + voice.to_string() +
            "; max_sentence=" + std::to_string(options.segment.max_han) +
            " read_title=" + (options.segment.read_title ? "1" : "0") + " artist=" + options.artist;
+}
+
+std::string staging_host() {
+    char buf[256] = {0};
+    if (::gethostname(buf, sizeof buf - 1) != 0) return "host";
+    return safe_name(buf, "host", 64);
 }
 
 std::string article_slug(const Article& article) { return safe_name(article.title, "article"); }

@@ -11,7 +11,7 @@
 //                             settings fingerprint and the list of files
 //
 // Atomicity: everything is written into a hidden staging folder
-// "<output_root>/.<article-slug>.tmp-<pid>" and, when complete (manifest
+// "<output_root>/.<article-slug>.tmp-<host>-<pid>" and, when complete (manifest
 // last), swapped with the previous folder in one rename (renameat2
 // RENAME_EXCHANGE) before the old one is deleted. A failure or interruption
 // removes the staging folder and leaves any previous good output untouched.
@@ -57,6 +57,9 @@ struct RenderOptions {
 // program version, the preset's values and the output settings. Recorded in
 // the manifest as "settings"; equal strings mean an equal render.
 std::string render_fingerprint(const VoicePreset& voice, const RenderOptions& options);
+
+// This machine's name as used in staging folder names (safe characters only).
+std::string staging_host();
 
 // The folder name render uses for `article` (its title made safe).
 std::string article_slug(const Article& article);

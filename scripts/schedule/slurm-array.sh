@@ -8,8 +8,8 @@
 #SBATCH --mem=2G
 #SBATCH --time=01:00:00
 set -euo pipefail
-# Each shard writes different article folders, so each takes its own lock
-# folder-wide only briefly: --wait queues them instead of failing.
+# Shards write different article folders and lock only their own share, so
+# all eight run at once on the same output folder.
 exec "$HOME/briefing/build/briefing" batch "$HOME/inbox" -o "$HOME/briefings" \
-  --shard auto --jobs "${SLURM_CPUS_PER_TASK:-2}" --wait \
+  --shard auto --jobs "${SLURM_CPUS_PER_TASK:-2}" \
   --report "$HOME/briefings/report-${SLURM_ARRAY_TASK_ID}.json"
