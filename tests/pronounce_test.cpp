@@ -67,6 +67,9 @@ TEST_CASE("pronounce: whole words read as the lexicon says", "[pronounce]") {
         {"长城", "chang2 cheng2"}, {"银行", "yin2 hang2"}, {"行走", "xing2 zou3"}, {"重要", "zhong4 yao4"},
         {"一定", "yi2 ding4"},   {"一直", "yi4 zhi2"},    {"第一", "di4 yi1"},    {"了解", "liao3 jie3"},
         {"好了", "hao3 le5"},    {"综合", "zong1 he2"},   {"绿色", "lv4 se4"},    {"女儿", "nv3 er2"},
+        // Taiwan readings in terra_pinyin, corrected to mainland ones
+        {"档案", "dang4 an4"},   {"星期", "xing1 qi1"},   {"危险", "wei1 xian3"}, {"试卷", "shi4 juan4"},
+        {"一匹马", "yi4 pi3 ma3"}, {"研究", "yan2 jiu1"},
     };
     for (const auto& w : words) {
         INFO(w.word);
@@ -87,6 +90,13 @@ TEST_CASE("pronounce: polyphones follow their context", "[pronounce]") {
         {"大家都到了。", 2, "dou1"},
         {"他了解这件事。", 1, "liao3"},
         {"我们的市长来了。", 3, "shi4"},
+        {"他长得很高。", 1, "zhang3"},
+        {"她是银行行长。", 4, "hang2"},
+        {"她是银行行长。", 5, "zhang3"},
+        {"他高兴地说。", 3, "de5"},   // adverbial particle
+        {"这块地很大。", 2, "di4"},   // ground
+        {"大家都很高兴。", 5, "xing4"},
+        {"新兴产业。", 1, "xing1"},   // mainland, not terra's xing4
     });
 }
 

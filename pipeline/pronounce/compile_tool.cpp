@@ -1,7 +1,7 @@
 // briefing_pronounce_compile: build-time tool that turns the Debian-packaged
 // pronunciation sources into the memory-mapped tables the runtime reads.
 //
-//   briefing_pronounce_compile lexicon TERRA JIEBA PINYIN_SIMP OVERRIDES OUT
+//   briefing_pronounce_compile lexicon TERRA JIEBA PINYIN_SIMP OVERRIDES OPENCC_T2S OUT
 //   briefing_pronounce_compile model MODEL_TSV OUT
 //
 // Every failure prints one message naming the file and exits non-zero.
@@ -386,7 +386,7 @@ std::string mainland(const std::string& word, const std::string& current, const 
 
 void compile_lexicon(char** argv) {
     const std::string terra = argv[0], jieba = argv[1], simp = argv[2], over = argv[3];
-    Converter t2s("/usr/share/opencc/t2s.json");
+    Converter t2s(argv[4]);
     Sources src;
     read_terra(terra, t2s, src);
     read_jieba(jieba, src);
@@ -456,7 +456,7 @@ void compile_lexicon(char** argv) {
     out.put("#meta", "terra_pinyin (rime-data-terra-pinyin, LGPL-3, CC-CEDICT-derived) via OpenCC t2s; "
                      "frequencies from jieba dict.txt (python3-jieba, MIT); ranking from pinyin_simp "
                      "(rime-data-pinyin-simp); overrides.tsv");
-    out.write(argv[4]);
+    out.write(argv[5]);
 }
 
 std::string f32(float f) {
@@ -505,12 +505,12 @@ void compile_model(char** argv) {
 int main(int argc, char** argv) {
     try {
         std::string mode = argc > 1 ? argv[1] : "";
-        if (mode == "lexicon" && argc == 7) {
+        if (mode == "lexicon" && argc == 8) {
             compile_lexicon(argv + 2);
         } else if (mode == "model" && argc == 4) {
             compile_model(argv + 2);
         } else {
-            std::cerr << "usage: briefing_pronounce_compile lexicon TERRA JIEBA PINYIN_SIMP OVERRIDES OUT\n"
+            std::cerr << "usage: briefing_pronounce_compile lexicon TERRA JIEBA PINYIN_SIMP OVERRIDES OPENCC_T2S OUT\n"
                          "       briefing_pronounce_compile model MODEL_TSV OUT\n";
             return 1;
         }

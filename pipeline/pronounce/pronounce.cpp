@@ -386,6 +386,20 @@ struct Pronouncer::Impl {
         }
     }
 
+    // 地 after an adverbial (慢慢地, 认真地, 预见性地) and before more text is
+    // the particle de5; the model rarely sees enough of these to learn it.
+    void adverbial_de(Run& r) const {
+        for (std::size_t i = 1; i + 1 < r.chars.size(); ++i) {
+            if (!is(r, static_cast<long>(i), "地") || !single(r, i)) continue;
+            const auto prev = r.word[i] - 1;
+            const auto [pb, pe] = r.words[prev];
+            const std::string& tag = r.pos[prev];
+            const bool doubled = pe - pb == 2 && r.text(pb, pb + 1) == r.text(pb + 1, pe);
+            const bool adverbial = !tag.empty() && (tag[0] == 'a' || tag[0] == 'b' || tag[0] == 'd' || tag[0] == 'z' || tag == "i" || tag == "l");
+            if ((doubled || adverbial) && pe - pb >= 2) r.out[i] = "de5";
+        }
+    }
+
     // A written 儿 after a syllable, not part of a word (女儿, 儿童), is erhua:
     // it becomes "r", joined to the syllable before by speech_runs.
     void erhua(Run& r) const {
@@ -402,6 +416,7 @@ struct Pronouncer::Impl {
         segment(r);
         read_characters(r);
         tone_changes(r);
+        adverbial_de(r);
         surnames(r);
         erhua(r);
         return r;
