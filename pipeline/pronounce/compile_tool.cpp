@@ -7,6 +7,8 @@
 // Every failure prints one message naming the file and exits non-zero.
 #include <opencc/opencc.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstring>

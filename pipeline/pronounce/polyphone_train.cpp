@@ -1,6 +1,7 @@
 #include "pronounce/polyphone_train.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <iomanip>
 #include <iostream>

@@ -1,6 +1,7 @@
 #include "pronounce/pronounce.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <limits>
