@@ -8,7 +8,7 @@ PACKAGES=(
   # build
   cmake g++ make pkg-config
   # speech and audio
-  libespeak-ng-dev espeak-ng-data espeak-ng libsndfile1-dev
+  libespeak-ng-dev espeak-ng-data espeak-ng libsndfile1-dev ffmpeg
   # libraries
   libspdlog-dev catch2 libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
   libicu-dev libopencc-dev libopencc-data libssl-dev

@@ -38,13 +38,20 @@ int sf_format(AudioFormat format) {
 
 // These throw std::runtime_error; AudioWriter adds the file name and
 // libsndfile's own message.
-void set_tags(SNDFILE* file, const InfoTags& tags) {
+bool ascii(const std::string& s) {
+    for (const char c : s)
+        if (static_cast<unsigned char>(c) > 0x7F) return false;
+    return true;
+}
+
+// `ascii_only`: leave out values with other characters (see AudioWriter).
+void set_tags(SNDFILE* file, const InfoTags& tags, bool ascii_only) {
     const std::pair<int, const std::string*> fields[] = {
         {SF_STR_TITLE, &tags.title},   {SF_STR_ALBUM, &tags.album},     {SF_STR_ARTIST, &tags.artist},
         {SF_STR_TRACKNUMBER, &tags.track}, {SF_STR_DATE, &tags.date}, {SF_STR_COMMENT, &tags.comment},
         {SF_STR_SOFTWARE, &tags.software}};
     for (const auto& [type, value] : fields)
-        if (!value->empty() && sf_set_string(file, type, value->c_str()) != 0)
+        if (!value->empty() && (!ascii_only || ascii(*value)) && sf_set_string(file, type, value->c_str()) != 0)
             throw std::runtime_error("cannot set a tag");
 }
 
@@ -142,7 +149,7 @@ AudioWriter::AudioWriter(fs::path target, int sample_rate, AudioFormat format, c
     if (!file_) briefing::fail(target_, std::string("cannot create: ") + sf_strerror(nullptr));
     // Both must precede the first sample: libsndfile puts them in the header.
     try {
-        set_tags(sf(file_), tags);
+        set_tags(sf(file_), tags, format == AudioFormat::mp3);
         if (format == AudioFormat::wav) set_cues(sf(file_), capped(cues));
     } catch (const std::runtime_error& e) {
         fail(e.what());

@@ -51,7 +51,10 @@ void write_wav(const std::filesystem::path& target, int sample_rate, const std::
                const std::vector<Cue>& cues, const InfoTags& tags);
 
 // The containers AudioWriter can produce. Only WAV carries cues and labels;
-// the others carry the tags (FLAC and Ogg as Vorbis comments, MP3 as ID3).
+// the others carry the tags (FLAC and Ogg as Vorbis comments, in UTF-8).
+// MP3 gets ID3 tags through LAME, which libsndfile 1.2 feeds as Latin-1, so
+// UTF-8 text comes out garbled (measured: "åå¸…" for a Chinese title):
+// for MP3, tag values that are not plain ASCII are left out.
 enum class AudioFormat { wav, flac, ogg_vorbis, ogg_opus, mp3 };
 
 // "wav", "flac", "ogg", "opus", "mp3" (the words used in presets and file
