@@ -359,7 +359,7 @@ TEST_CASE("gain: loudness to target unless the true-peak ceiling is lower", "[li
     CHECK(to_int16({0.5f, -1.0f, 0.9f}, 2.0) == std::vector<std::int16_t>{32767, -32768, 32767});
 }
 
-TEST_CASE("positions rescale to the nearest sample; resampled length is exact", "[listen]") {
+TEST_CASE("positions rescale to the nearest sample, and resampled lengths are exact", "[listen]") {
     CHECK(rescale_position(22050, 22050, 48000) == 48000);
     CHECK(rescale_position(6615, 22050, 44100) == 13230);
     CHECK(rescale_position(1, 22050, 48000) == 2);
@@ -385,13 +385,19 @@ TEST_CASE("listen_options reads the preset's [output] keys", "[listen]") {
     CHECK_THROWS_AS(listen_options(v, "", ""), VoiceError);
 }
 
-TEST_CASE("full WAV, CUE sheet, LRC, SRT, VTT agree with the manifest; ffprobe sees titled chapters",
+TEST_CASE("full WAV, CUE sheet, LRC, SRT, VTT agree with the manifest, and ffprobe sees titled chapters",
           "[listen][espeak]") {
     Fixture fx;
-    const RenderResult r = fx.render("default", fx.voice);
+    VoicePreset v = fx.voice;
+    v.output_formats = "opus";  // Opus cannot be written at eSpeak NG's 22050 Hz: skipped, not an error
+    const RenderResult r = fx.render("default", v);
     const json& m = r.manifest;
     REQUIRE(m["sections"].size() == 3);
     CHECK(m["full"]["sample_rate"] == m["engine"]["sample_rate"]);
+    CHECK(m["full"]["formats"].empty());
+    REQUIRE(m["full"]["skipped_formats"].size() == 1);
+    CHECK(m["full"]["skipped_formats"][0]["format"] == "opus");
+    CHECK_FALSE(fs::exists(r.folder / (fs::path(m["full"]["file"].get<std::string>()).stem().string() + ".opus")));
     check_article(r.folder, m);
     check_ffprobe(r.folder, m);
     CHECK(m["sections"][1]["title"] == "新增\"夜归人\"专线");
