@@ -49,6 +49,7 @@ RenderOptions render_options(const BatchOptions& o, const fs::path& root) {
     r.output_root = root;
     r.segment = o.segment;
     r.artist = o.artist;
+    r.max_input_bytes = o.max_input_bytes;
     return r;
 }
 
@@ -100,7 +101,7 @@ std::vector<Planned> plan(const std::vector<Job>& jobs, const BatchOptions& o, B
         try {
             const VoicePreset& voice = voices.get(job.voice);
             const fs::path root = job.output.value_or(o.output_root);
-            const Article article = ingest(job.input);
+            const Article article = ingest(job.input, o.max_input_bytes);
             const std::string slug = unique_name(article_slug(article), taken[root]);
             const std::string fingerprint = render_fingerprint(voice, render_options(o, root));
             if (!o.force && up_to_date(root / slug, article.sha256, fingerprint)) {
@@ -224,7 +225,7 @@ CacheStats warm_small_batch(const std::vector<Planned>& todo, unsigned workers, 
     std::vector<WarmItem> items;
     for (const auto& p : todo) {
         try {
-            items.push_back({article_speech(ingest(p.job.input), o.segment, tools), p.voice});
+            items.push_back({article_speech(ingest(p.job.input, o.max_input_bytes), o.segment, tools), p.voice});
         } catch (const InputError&) {
             // Reported when the article itself is rendered.
         }

@@ -57,6 +57,7 @@ struct BatchOptions {
     std::filesystem::path report;                 // "" = no JSON report
     SegmentOptions segment;
     std::string artist = "Briefing";
+    std::uint64_t max_input_bytes = kDefaultMaxInputBytes;
 };
 
 enum class Outcome { Rendered, UpToDate, WouldRender, Failed };

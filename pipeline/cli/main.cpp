@@ -38,6 +38,7 @@ struct Options {
     std::string output = "output";
     std::string voice = "default";
     std::size_t max_sentence = 60;
+    std::uint64_t max_input_mb = kDefaultMaxInputBytes >> 20;
     bool no_title = false;
     bool json = false;
     bool verbose = false;
@@ -58,6 +59,9 @@ struct Options {
 void on_signal(int sig) { EspeakEngine::cancel_signal().store(sig); }
 
 void install_signal_handlers() {
+    // Past a file size limit (ulimit -f) a write must fail with EFBIG and be
+    // reported, not kill the process half-way through a file.
+    ::signal(SIGXFSZ, SIG_IGN);
     struct sigaction sa {};
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
@@ -73,6 +77,7 @@ void setup_logging(const Options& o) {
 }
 
 fs::path voices_dir() { return text::data_dir() / "voices"; }
+
 
 SegmentOptions segment_options(const Options& o) {
     SegmentOptions s;
@@ -90,7 +95,7 @@ fs::path cache_dir_for(const Options& o) {
 void warm_render(const Options& o, const VoicePreset& voice, const Toolkit& tools, const fs::path& cache) {
     std::vector<WarmItem> items;
     for (const auto& input : o.inputs)
-        items.push_back({article_speech(ingest(input), segment_options(o), tools), voice});
+        items.push_back({article_speech(ingest(input, o.max_input_mb << 20), segment_options(o), tools), voice});
     warm_in_parallel(items, o.jobs, cache, std::uint64_t{o.cache_max_mb} << 20);
 }
 
@@ -116,6 +121,7 @@ int run_render(const Options& o) {
     options.output_root = o.output;
     options.segment = segment_options(o);
     options.cache = cache ? &*cache : nullptr;
+    options.max_input_bytes = o.max_input_mb << 20;
     for (const auto& input : o.inputs) {
         const RenderResult r = render_article(input, options, voice, engine, tools);
         spdlog::info("{} → {} ({} sections, {:.1f} s)", input, r.folder.string(), r.manifest["sections"].size(),
@@ -152,6 +158,7 @@ int run_batch_command(const Options& o) {
     }
     b.report = o.report;
     b.segment = segment_options(o);
+    b.max_input_bytes = o.max_input_mb << 20;
     install_signal_handlers();
     const BatchSummary s = run_batch(b, {normaliser, pronouncer});
     for (const auto& a : s.articles) {
@@ -220,7 +227,8 @@ int run_inspect(const Options& o) {
     const fs::path data = text::data_dir();
     const Normaliser normaliser = Normaliser::load(data);
     const Pronouncer pronouncer = Pronouncer::load(data);
-    const nlohmann::json j = inspect_article(ingest(o.inputs.at(0)), segment_options(o), {normaliser, pronouncer});
+    const nlohmann::json j =
+        inspect_article(ingest(o.inputs.at(0), o.max_input_mb << 20), segment_options(o), {normaliser, pronouncer});
     if (o.json)
         std::cout << j.dump(2) << "\n";
     else
@@ -248,6 +256,9 @@ void add_text_options(CLI::App* sub, Options& o) {
     sub->add_option("--max-sentence", o.max_sentence, "Longest sentence unit, in Han characters")
         ->check(CLI::Range(8, 400));
     sub->add_flag("--no-title", o.no_title, "Do not read the article title aloud");
+    sub->add_option("--max-input-mb", o.max_input_mb, "Refuse article files larger than this")
+        ->capture_default_str()
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 20));
 }
 
 int report(const std::string& what, int code) {

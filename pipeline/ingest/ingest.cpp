@@ -71,10 +71,14 @@ bool is_credit_tail(std::string_view tail) {
     return false;
 }
 
-std::string read_bytes(const fs::path& path) {
+std::string read_bytes(const fs::path& path, std::uint64_t max_bytes) {
     std::error_code ec;
     if (!fs::exists(path, ec)) throw InputError(path.string() + ": no such file");
     if (fs::is_directory(path, ec)) throw InputError(path.string() + ": is a directory, not an article file");
+    const std::uintmax_t size = fs::file_size(path, ec);
+    if (!ec && size > max_bytes)
+        throw InputError(path.string() + ": is " + std::to_string(size >> 20) + " MiB, over the " +
+                         std::to_string(max_bytes >> 20) + " MiB limit (raise it with --max-input-mb)");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(path.string() + ": cannot be opened for reading (check its permissions)");
     std::ostringstream buf;
@@ -150,9 +154,9 @@ LineClass classify_line(std::string_view line) {
     return {LineKind::Text, ""};
 }
 
-Article ingest(const fs::path& path) {
+Article ingest(const fs::path& path, std::uint64_t max_bytes) {
     const std::string name = path.string();
-    std::string bytes = read_bytes(path);
+    std::string bytes = read_bytes(path, max_bytes);
     // Hash the bytes as read, so an edit of any kind (even a BOM) counts.
     const std::string sha = text::sha256_hex(bytes);
     const std::string utf8 = decode_text(std::move(bytes), name);

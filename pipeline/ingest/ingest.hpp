@@ -29,6 +29,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -64,7 +65,11 @@ LineClass classify_line(std::string_view line);
 // naming `source` when no speakable paragraph remains.
 Article parse_article(std::string_view utf8, bool markdown, const std::string& source);
 
+// Files larger than this are refused (InputError naming the size and the
+// limit) rather than read: an article is held in memory while it is read.
+constexpr std::uint64_t kDefaultMaxInputBytes = 64ull << 20;
+
 // Reads and parses the file at `path` (see the accepted input above).
-Article ingest(const std::filesystem::path& path);
+Article ingest(const std::filesystem::path& path, std::uint64_t max_bytes = kDefaultMaxInputBytes);
 
 }  // namespace briefing

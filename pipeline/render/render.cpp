@@ -226,7 +226,7 @@ nlohmann::json inspect_article(const Article& article, const SegmentOptions& opt
 
 RenderResult render_article(const fs::path& input, const RenderOptions& options, const VoicePreset& voice,
                             EspeakEngine& engine, const Toolkit& tools) {
-    const Article article = ingest(input);
+    const Article article = ingest(input, options.max_input_bytes);
     const std::vector<SentenceUnit> units = segment(article, options.segment);
     const std::string slug = options.slug.empty() ? article_slug(article) : options.slug;
     Staging staging(options.output_root, slug);

@@ -51,6 +51,7 @@ struct RenderOptions {
     std::string artist = "Briefing";
     SentenceCache* cache = nullptr;  // not owned; nullptr renders without a cache
     std::string slug;                // folder name; "" = made from the article title
+    std::uint64_t max_input_bytes = kDefaultMaxInputBytes;
 };
 
 // Everything besides the input bytes that decides what render writes: the

@@ -3,6 +3,8 @@
 #include <espeak-ng/espeak_ng.h>
 #include <espeak-ng/speak_lib.h>
 
+#include <cstdlib>
+
 #include "text/errors.hpp"
 #include "text/utf8.hpp"
 
@@ -65,7 +67,9 @@ std::atomic<int>& EspeakEngine::cancel_signal() {
     return sig;
 }
 
-EspeakEngine::EspeakEngine(const VoicePreset& preset, const std::string& data_path) {
+EspeakEngine::EspeakEngine(const VoicePreset& preset, const std::string& requested_path) {
+    std::string data_path = requested_path;
+    if (const char* env = std::getenv("BRIEFING_ESPEAK_DATA"); data_path.empty() && env) data_path = env;
     espeak_ng_InitializePath(data_path.empty() ? nullptr : data_path.c_str());
     espeak_ng_ERROR_CONTEXT context = nullptr;
     const espeak_ng_STATUS st = espeak_ng_Initialize(&context);

@@ -51,7 +51,9 @@ struct SentenceSamples {
 
 class EspeakEngine {
 public:
-    // Starts eSpeak NG from `data_path` ("" = the library's default), selects
+    // Starts eSpeak NG from `data_path` ("" = $BRIEFING_ESPEAK_DATA if set,
+    // else the library's default; a folder that is not the one eSpeak NG
+    // really uses is refused rather than silently replaced), selects
     // `preset`'s voices to check they exist, and applies its parameters.
     // Throws EngineError (data missing or unusable) or VoiceError (voice not
     // installed), each with a message saying what to install or fix.
