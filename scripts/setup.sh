@@ -8,7 +8,9 @@ PACKAGES=(
   # build
   cmake g++ make pkg-config
   # speech and audio
-  libespeak-ng-dev espeak-ng-data espeak-ng libsndfile1-dev ffmpeg
+  libespeak-ng-dev espeak-ng-data espeak-ng libsndfile1-dev libebur128-dev libsamplerate0-dev
+  # tests: ffprobe checks the chapters players see
+  ffmpeg
   # libraries
   libspdlog-dev catch2 libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
   libicu-dev libopencc-dev libopencc-data libssl-dev
