@@ -11,12 +11,12 @@
 # usage: scripts/polyphone_accuracy.sh [--write-model]
 #   --write-model  also train on all of the data and write the committed
 #                  model pipeline/pronounce/polyphone_model.tsv
-# env:   POLYPHONE_TSV (default /work/shared/data/polyphone/cpp_dev.tsv)
+# env:   POLYPHONE_TSV (default ../shared/data/polyphone/cpp_dev.tsv beside the repo)
 #        POLYPHONE_FOLDS (default 5), BRIEFING_BUILD_DIR (default build-pronounce)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-tsv=${POLYPHONE_TSV:-/work/shared/data/polyphone/cpp_dev.tsv}
+tsv=${POLYPHONE_TSV:-$root/../shared/data/polyphone/cpp_dev.tsv}
 folds=${POLYPHONE_FOLDS:-5}
 build=${BRIEFING_BUILD_DIR:-$root/build-pronounce}
 
