@@ -1,7 +1,9 @@
 // Batch runs as a user (or a scheduler) starts them: through the binary.
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sndfile.h>
 
 #include <chrono>
@@ -199,16 +201,21 @@ TEST_CASE("shards started together on one output folder run side by side", "[bat
     CHECK(check_outputs(out).size() == 6);
 }
 
-TEST_CASE("staging left by a dead process of this host is removed", "[batch][espeak]") {
+TEST_CASE("staging left by a dead render is removed and a live one is kept", "[batch][espeak]") {
     const fs::path inbox = make_inbox("stale", 1);
     const fs::path out = inbox.parent_path() / "out";
-    char host[256] = {0};
-    ::gethostname(host, sizeof host - 1);
-    fs::create_directories(out / (".old.tmp-" + std::string(host) + "-999999999"));
-    fs::create_directories(out / ".old.tmp-another-machine-42");
+    fs::create_directories(out / ".dead.tmp-somehost-1");               // no lock file: its owner is gone
+    fs::create_directories(out / ".unlocked.tmp-somehost-2");
+    std::ofstream(out / ".unlocked.tmp-somehost-2.lock") << "";        // a lock nobody holds
+    fs::create_directories(out / ".live.tmp-somehost-3");
+    const int fd = ::open((out / ".live.tmp-somehost-3.lock").c_str(), O_RDWR | O_CREAT, 0644);
+    REQUIRE(::flock(fd, LOCK_EX) == 0);                                 // held, as by a running render
     CHECK(batch_report(inbox, out)["rendered"] == 1);
-    CHECK_FALSE(fs::exists(out / (".old.tmp-" + std::string(host) + "-999999999")));
-    CHECK(fs::exists(out / ".old.tmp-another-machine-42"));
+    CHECK_FALSE(fs::exists(out / ".dead.tmp-somehost-1"));
+    CHECK_FALSE(fs::exists(out / ".unlocked.tmp-somehost-2"));
+    CHECK_FALSE(fs::exists(out / ".unlocked.tmp-somehost-2.lock"));
+    CHECK(fs::exists(out / ".live.tmp-somehost-3"));
+    ::close(fd);
 }
 
 TEST_CASE("two batches on one output folder: the second refuses at once", "[batch][espeak]") {

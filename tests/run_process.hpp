@@ -3,6 +3,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,7 +51,9 @@ inline int wait_briefing(pid_t pid) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-inline Run run_briefing(const std::vector<std::string>& args, const std::string& input = "") {
+// `file_limit`: if not negative, the child's RLIMIT_FSIZE in bytes (a full disk).
+inline Run run_briefing(const std::vector<std::string>& args, const std::string& input = "",
+                        long file_limit = -1) {
     namespace fs = std::filesystem;
     const fs::path dir = fs::temp_directory_path() / ("briefing_run_" + std::to_string(::getpid()));
     fs::create_directories(dir);
@@ -61,6 +64,10 @@ inline Run run_briefing(const std::vector<std::string>& args, const std::string&
         ::dup2(::open(in.c_str(), O_RDONLY), 0);
         ::dup2(::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), 1);
         ::dup2(::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), 2);
+        if (file_limit >= 0) {
+            const rlimit lim{static_cast<rlim_t>(file_limit), static_cast<rlim_t>(file_limit)};
+            ::setrlimit(RLIMIT_FSIZE, &lim);
+        }
         std::vector<char*> argv{const_cast<char*>(BRIEFING_BINARY)};
         for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
         argv.push_back(nullptr);

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,7 +9,6 @@
 #include <string>
 #include <system_error>
 
-#include "render/render.hpp"
 #include "text/errors.hpp"
 
 namespace briefing {
@@ -25,6 +23,16 @@ std::string holder_pid(int fd) {
     std::string s = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
     while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
     return s.empty() ? "unknown" : s;
+}
+
+// True when nobody holds the flock on `lock_path` (or it does not exist):
+// the staging folder's owner has exited, however it exited.
+bool owner_gone(const std::string& lock_path) {
+    const int fd = ::open(lock_path.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0) return errno == ENOENT;
+    const bool free = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+    ::close(fd);
+    return free;
 }
 
 }  // namespace
@@ -57,15 +65,14 @@ OutputLock::~OutputLock() {
 }
 
 void remove_stale_staging(const fs::path& output_root) {
-    const std::string mine = ".tmp-" + staging_host() + "-";
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(output_root, ec)) {
         const std::string name = e.path().filename().string();
-        const std::size_t at = name.rfind(mine);
-        if (name.empty() || name[0] != '.' || at == std::string::npos || !e.is_directory(ec)) continue;
-        const std::string pid = name.substr(at + mine.size());
-        if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos || pid.size() > 9) continue;
-        if (::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH) fs::remove_all(e.path(), ec);
+        if (name.empty() || name[0] != '.' || name.find(".tmp-") == std::string::npos || !e.is_directory(ec)) continue;
+        const std::string lock = e.path().string() + ".lock";
+        if (!owner_gone(lock)) continue;
+        fs::remove_all(e.path(), ec);
+        ::unlink(lock.c_str());
     }
 }
 

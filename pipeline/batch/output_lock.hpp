@@ -8,9 +8,10 @@
 // never block a later run: only a live holder can.
 //
 // Leftovers of killed runs (staging folders ".<slug>.tmp-<host>-<pid>") are
-// removed by remove_stale_staging when their process is provably gone: same
-// host, and no such PID alive. Another machine's leftovers stay (hidden, and
-// replaced when that article is rendered again).
+// removed by remove_stale_staging when their owner is provably gone: each
+// staging folder has a sibling ".lock" file its render holds with flock, and
+// the kernel releases that lock when the render dies however it dies. No PID
+// is trusted (PIDs are reused, and mean nothing on another machine).
 #pragma once
 
 #include <filesystem>
@@ -31,7 +32,7 @@ private:
     int fd_ = -1;
 };
 
-// Removes staging folders left by dead processes of this host.
+// Removes staging folders whose owner is gone (see above).
 void remove_stale_staging(const std::filesystem::path& output_root);
 
 }  // namespace briefing

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <ctime>
 #include <optional>
 #include <iostream>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "batch/batch.hpp"
 #include "batch/output_lock.hpp"
+#include "edition/edition.hpp"
 #include "render/render.hpp"
 #include "text/data_dir.hpp"
 #include "text/errors.hpp"
@@ -54,14 +56,16 @@ struct Options {
     bool dry_run = false;
     std::string shard;
     std::string report;
+    // edition
+    std::string title;
+    std::string date;  // "" = today (local time)
+    std::string base_url;
+    std::string feed_title = "Briefing";
 };
 
 void on_signal(int sig) { EspeakEngine::cancel_signal().store(sig); }
 
 void install_signal_handlers() {
-    // Past a file size limit (ulimit -f) a write must fail with EFBIG and be
-    // reported, not kill the process half-way through a file.
-    ::signal(SIGXFSZ, SIG_IGN);
     struct sigaction sa {};
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
@@ -105,6 +109,12 @@ int run_render(const Options& o) {
     const Normaliser normaliser = Normaliser::load(data);
     const Pronouncer pronouncer = Pronouncer::load(data);
     const Toolkit tools{normaliser, pronouncer};
+    // With one job the engine starts first, so missing eSpeak NG data or voices
+    // are reported before the output folder is touched. Worker processes
+    // (--jobs N) must fork before any engine exists; they report the same
+    // errors at their start.
+    std::optional<EspeakEngine> engine;
+    if (o.jobs <= 1) engine.emplace(voice);
     OutputLock lock(o.output, o.wait);
     remove_stale_staging(o.output);
     install_signal_handlers();
@@ -115,15 +125,17 @@ int run_render(const Options& o) {
     if (private_cache) cache_dir = fs::path(o.output) / (".cache-run-" + std::to_string(::getpid()));
     std::optional<SentenceCache> cache;
     if (!o.no_cache || private_cache) cache.emplace(cache_dir, std::uint64_t{o.cache_max_mb} << 20);
-    if (o.jobs > 1) warm_render(o, voice, tools, cache_dir);
-    EspeakEngine engine(voice);
+    if (o.jobs > 1) {
+        warm_render(o, voice, tools, cache_dir);
+        engine.emplace(voice);
+    }
     RenderOptions options;
     options.output_root = o.output;
     options.segment = segment_options(o);
     options.cache = cache ? &*cache : nullptr;
     options.max_input_bytes = o.max_input_mb << 20;
     for (const auto& input : o.inputs) {
-        const RenderResult r = render_article(input, options, voice, engine, tools);
+        const RenderResult r = render_article(input, options, voice, *engine, tools);
         spdlog::info("{} → {} ({} sections, {:.1f} s)", input, r.folder.string(), r.manifest["sections"].size(),
                      r.manifest["duration_ms"].get<double>() / 1000.0);
     }
@@ -170,6 +182,45 @@ int run_batch_command(const Options& o) {
                  s.rendered, s.up_to_date, s.failed, s.audio_ms / 60000.0, s.wall_seconds, s.cache.hits,
                  s.cache.misses);
     return s.failed ? kExitSomeFailed : kExitOk;
+}
+
+std::string today() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
+
+int run_edition(const Options& o) {
+    const fs::path data = text::data_dir();
+    const Normaliser normaliser = Normaliser::load(data);
+    const Pronouncer pronouncer = Pronouncer::load(data);
+    EditionOptions e;
+    e.source = o.inputs.at(0);
+    e.output_root = o.output;
+    e.title = o.title;
+    e.date = o.date.empty() ? today() : o.date;
+    e.voices_dir = voices_dir();
+    e.voice = o.voice;
+    e.jobs = o.jobs;
+    e.force = o.force;
+    e.wait = o.wait;
+    e.use_cache = !o.no_cache;
+    e.cache_dir = cache_dir_for(o);
+    e.cache_max_bytes = std::uint64_t{o.cache_max_mb} << 20;
+    e.segment = segment_options(o);
+    e.max_input_bytes = o.max_input_mb << 20;
+    e.feed.title = o.feed_title;
+    e.feed.base_url = o.base_url;
+    install_signal_handlers();
+    const EditionResult r = run_edition(e, {normaliser, pronouncer});
+    spdlog::info("articles: {} rendered, {} up to date", r.batch.rendered, r.batch.up_to_date);
+    spdlog::info("{} {} ({} items, {:.1f} min){}", r.up_to_date ? "up to date:" : "edition →", r.folder.string(),
+                 r.manifest["items"].size(), r.manifest["duration_ms"].get<double>() / 60000.0,
+                 r.feed_written ? "; feed.xml updated" : "");
+    return kExitOk;
 }
 
 int run_voices() {
@@ -269,6 +320,10 @@ int report(const std::string& what, int code) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Past a file size limit (ulimit -f) a write must fail with EFBIG and be
+    // reported, not kill the process. Set first: libespeak-ng's audio layer
+    // already writes (a PulseAudio memfd) while the engine starts.
+    ::signal(SIGXFSZ, SIG_IGN);
     Options o;
     CLI::App app{"Briefing: Mandarin news articles → chaptered audio briefings"};
     app.require_subcommand(1);
@@ -297,6 +352,23 @@ int main(int argc, char** argv) {
     add_work_options(batch, o);
     add_common(batch, o);
 
+    auto* edition = app.add_subcommand("edition", "Make a daily edition of many articles and update the podcast feed");
+    edition->add_option("source", o.inputs, "Folder of articles (file name order) or job list .toml (its order)")
+        ->required()
+        ->expected(1);
+    edition->add_option("-o,--output", o.output, "Output folder (editions/ and feed.xml go here)")
+        ->capture_default_str();
+    edition->add_option("--title", o.title, "Edition title, read in the opening (e.g. 早间简报)")->required();
+    edition->add_option("--date", o.date, "Edition date YYYY-MM-DD (default: today)");
+    edition->add_option("--base-url", o.base_url, "Make the feed's enclosure and chapters links absolute");
+    edition->add_option("--feed-title", o.feed_title, "Podcast channel title")->capture_default_str();
+    edition->add_option("--voice", o.voice, "Preset for the spoken parts and articles whose job names none")
+        ->capture_default_str();
+    edition->add_flag("--force", o.force, "Render the articles and the edition even when up to date");
+    add_text_options(edition, o);
+    add_work_options(edition, o);
+    add_common(edition, o);
+
     auto* voices = app.add_subcommand("voices", "List the voice presets");
     add_common(voices, o);
 
@@ -321,6 +393,7 @@ int main(int argc, char** argv) {
     try {
         if (*render) return run_render(o);
         if (*batch) return run_batch_command(o);
+        if (*edition) return run_edition(o);
         if (*voices) return run_voices();
         if (*normalise) return run_normalise();
         if (*pinyin) return run_pinyin();

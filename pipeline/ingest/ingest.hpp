@@ -65,6 +65,11 @@ LineClass classify_line(std::string_view line);
 // naming `source` when no speakable paragraph remains.
 Article parse_article(std::string_view utf8, bool markdown, const std::string& source);
 
+// Articles with more sections than this are refused (InputError): every
+// section is a file, a playlist entry and a chapter, and players list at most
+// a few hundred chapters (CUE sheets: 99).
+constexpr std::size_t kMaxSections = 999;
+
 // Files larger than this are refused (InputError naming the size and the
 // limit) rather than read: an article is held in memory while it is read.
 constexpr std::uint64_t kDefaultMaxInputBytes = 64ull << 20;

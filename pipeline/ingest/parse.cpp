@@ -31,7 +31,8 @@ std::vector<std::string> split_lines(std::string_view utf8) {
 bool has_speakable(std::string_view utf8) {
     for (char32_t cp : text::decode(utf8))
         if (text::is_han(cp) || text::is_ascii_alpha(cp) || text::is_ascii_digit(cp) ||
-            (cp >= 0xC0 && cp < 0x2000) || (cp >= 0xFF10 && cp <= 0xFF5A))
+            (cp >= 0xC0 && cp < 0x2000) || (cp >= 0xFF10 && cp <= 0xFF19) || (cp >= 0xFF21 && cp <= 0xFF3A) ||
+            (cp >= 0xFF41 && cp <= 0xFF5A))  // full-width digits and letters
             return true;
     return false;
 }
@@ -118,6 +119,10 @@ public:
         }
         if (article_.sections.empty())
             throw InputError(article_.source + ": nothing to read (no text with letters, digits or Chinese characters)");
+        if (article_.sections.size() > kMaxSections)
+            throw InputError(article_.source + ": has " + std::to_string(article_.sections.size()) +
+                             " sections; Briefing reads at most " + std::to_string(kMaxSections) +
+                             " (split the article)");
         if (article_.title.empty()) article_.title = article_.sections.front().title;
         return std::move(article_);
     }
@@ -142,8 +147,7 @@ void parse_plain(const std::vector<std::string>& lines, ArticleBuilder& b) {
         std::string line = text::trim(raw);
         if (line.empty()) continue;
         if (!have_title) {
-            if (!has_speakable(line)) continue;
-            b.set_title(line);
+            b.set_title(line);  // even "/" or "...": it names the output, it need not be spoken
             have_title = true;
             continue;
         }

@@ -1,6 +1,7 @@
 #include "render/render.hpp"
 
 #include <fcntl.h>  // AT_FDCWD
+#include <sys/file.h>  // flock
 #include <stdio.h>  // renameat2, RENAME_EXCHANGE (glibc ≥ 2.28)
 #include <unistd.h>
 
@@ -65,22 +66,32 @@ json voice_json(const VoicePreset& v) {
               {"formats", v.output_formats}}}};
 }
 
-// Removes the staging folder unless the render committed it.
+// The staging folder, with a sibling "<folder>.lock" held (flock) for as
+// long as this render owns it: a later run that can take that lock knows the
+// owner is gone, whatever its PID has become since (see remove_stale_staging).
+// Removes the folder unless the render committed it.
 class Staging {
 public:
     Staging(const fs::path& root, const std::string& slug)
-        : path_(root / ("." + slug + ".tmp-" + staging_host() + "-" + std::to_string(::getpid()))) {
+        : path_(root / ("." + slug + ".tmp-" + staging_host() + "-" + std::to_string(::getpid()))),
+          lock_path_(path_.string() + ".lock") {
         std::error_code ec;
         fs::create_directories(root, ec);
         if (ec) throw OutputError(root.string() + ": cannot create the output folder: " + ec.message());
+        lock_fd_ = ::open(lock_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX) != 0)
+            throw OutputError(root.string() + ": cannot write in the output folder: " + std::strerror(errno));
         fs::remove_all(path_, ec);
-        if (!fs::create_directory(path_, ec) || ec)
+        if (!fs::create_directory(path_, ec) || ec) {
+            release();
             throw OutputError(root.string() + ": cannot write in the output folder: " +
                               (ec ? ec.message() : std::string("already exists")));
+        }
     }
     ~Staging() {
         std::error_code ec;
         if (!committed_) fs::remove_all(path_, ec);
+        release();
     }
     const fs::path& path() const { return path_; }
 
@@ -101,7 +112,17 @@ public:
     }
 
 private:
+    // The lock file goes last, after the folder, so a folder never outlives it.
+    void release() {
+        if (lock_fd_ < 0) return;
+        ::unlink(lock_path_.c_str());
+        ::close(lock_fd_);
+        lock_fd_ = -1;
+    }
+
     fs::path path_;
+    std::string lock_path_;
+    int lock_fd_ = -1;
     bool committed_ = false;
 };
 

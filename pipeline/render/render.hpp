@@ -11,7 +11,8 @@
 //                             settings fingerprint and the list of files
 //
 // Atomicity: everything is written into a hidden staging folder
-// "<output_root>/.<article-slug>.tmp-<host>-<pid>" and, when complete (manifest
+// "<output_root>/.<article-slug>.tmp-<host>-<pid>" (with a sibling ".lock"
+// file held by flock while the render owns it) and, when complete (manifest
 // last), swapped with the previous folder in one rename (renameat2
 // RENAME_EXCHANGE) before the old one is deleted. A failure or interruption
 // removes the staging folder and leaves any previous good output untouched.
