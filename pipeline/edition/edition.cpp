@@ -1,0 +1,618 @@
+#include "edition/edition.hpp"
+
+#include <fcntl.h>  // AT_FDCWD
+#include <sndfile.h>
+#include <sys/file.h>  // flock
+#include <stdio.h>  // renameat2, RENAME_EXCHANGE
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <system_error>
+
+#include <spdlog/spdlog.h>
+
+#include "assemble/assemble.hpp"
+#include "batch/output_lock.hpp"
+#include "edition/enclosure.hpp"
+#include "listen/limiter.hpp"
+#include "listen/loudness.hpp"
+#include "listen/resample.hpp"
+#include "listen/transcripts.hpp"
+#include "text/errors.hpp"
+#include "text/sha256.hpp"
+#include "write/file_names.hpp"
+#include "write/text_files.hpp"
+#include "write/wav_writer.hpp"
+
+namespace briefing {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+void check_cancel() {
+    if (const int sig = EspeakEngine::cancel_signal().load()) throw Interrupted(sig);
+}
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+json read_json(const fs::path& p) {
+    try {
+        return json::parse(slurp(p));
+    } catch (const std::exception& e) {
+        throw InputError(p.string() + ": cannot read the manifest: " + e.what());
+    }
+}
+
+// One synthesised part (opening, an announcement, closing), at the edition
+// rate, already brought to the preset's loudness.
+struct SpokenPart {
+    std::vector<float> audio;
+    json sentences = json::array();  // {text, spoken, start_sample, end_sample} in this part
+    std::string text, spoken;        // all sentences joined
+};
+
+// One article of the edition, from its render.
+struct Item {
+    Job job;
+    fs::path folder;   // the article's output folder
+    json manifest;     // its manifest.json
+    fs::path wav;      // its full-article WAV
+    int rate = 0;
+    std::uint64_t samples = 0;      // in the WAV, at `rate`
+    std::uint64_t out_samples = 0;  // at the edition rate
+    SpokenPart announcement;
+};
+
+// A chapter of the programme: a span of the full file, and its part file.
+struct Chapter {
+    std::string kind, title, file;
+    std::uint64_t start = 0, samples = 0;
+};
+
+// The edition folder while it is written, with a sibling "<folder>.lock"
+// held (flock) while this run owns it, as render does: remove_stale_staging
+// removes only folders whose lock nobody holds. Removed unless committed.
+class Staging {
+public:
+    Staging(const fs::path& root, const std::string& name)
+        : path_(root / ("." + name + ".tmp-" + staging_host() + "-" + std::to_string(::getpid()))),
+          lock_path_(path_.string() + ".lock") {
+        lock_fd_ = ::open(lock_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX) != 0)
+            throw OutputError(lock_path_ + ": cannot create: " + std::strerror(errno));
+        std::error_code ec;
+        fs::remove_all(path_, ec);
+        if (!fs::create_directories(path_, ec) || ec) {
+            release();
+            throw OutputError(path_.string() + ": cannot create: " + (ec ? ec.message() : std::string("exists")));
+        }
+    }
+    ~Staging() {
+        std::error_code ec;
+        if (!committed_) fs::remove_all(path_, ec);
+        release();
+    }
+    Staging(const Staging&) = delete;
+    Staging& operator=(const Staging&) = delete;
+    const fs::path& path() const { return path_; }
+
+    // Swaps the staged folder with `target` in one rename, then removes the old one.
+    void commit(const fs::path& target) {
+        if (::renameat2(AT_FDCWD, path_.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) == 0) {
+            committed_ = true;
+            std::error_code ec;
+            fs::remove_all(path_, ec);
+            return;
+        }
+        if (errno != ENOENT)
+            throw OutputError(target.string() + ": cannot replace the previous edition: " + std::strerror(errno));
+        if (::rename(path_.c_str(), target.c_str()) != 0)
+            throw OutputError(target.string() + ": cannot move the edition into place: " + std::strerror(errno));
+        committed_ = true;
+    }
+
+private:
+    // The lock file goes last, so the folder never outlives it.
+    void release() {
+        if (lock_fd_ < 0) return;
+        ::unlink(lock_path_.c_str());
+        ::close(lock_fd_);
+        lock_fd_ = -1;
+    }
+
+    fs::path path_;
+    std::string lock_path_;
+    int lock_fd_ = -1;
+    bool committed_ = false;
+};
+
+BatchOptions batch_options(const EditionOptions& o) {
+    BatchOptions b;
+    b.source = o.source;
+    b.output_root = o.output_root;
+    b.voices_dir = o.voices_dir;
+    b.voice = o.voice;
+    b.jobs = o.jobs;
+    b.force = o.force;
+    b.wait = o.wait;
+    b.use_cache = o.use_cache;
+    b.cache_dir = o.cache_dir;
+    b.cache_max_bytes = o.cache_max_bytes;
+    b.segment = o.segment;
+    b.artist = o.artist;
+    b.max_input_bytes = o.max_input_bytes;
+    return b;
+}
+
+fs::path cache_dir(const EditionOptions& o) {
+    return o.cache_dir.empty() ? default_cache_dir(o.output_root) : o.cache_dir;
+}
+
+// The articles in job order, each with its render's manifest.
+std::vector<Item> load_items(const EditionOptions& o, const BatchSummary& summary) {
+    std::map<std::string, std::string> folders;  // input → folder
+    std::string failures;
+    for (const auto& a : summary.articles) {
+        folders[a.input] = a.folder;
+        if (a.outcome == Outcome::Failed) failures += (failures.empty() ? "" : "; ") + a.message;
+    }
+    if (!failures.empty())
+        throw InputError(o.source.string() + ": the edition needs every article, and " +
+                         std::to_string(summary.failed) + " failed: " + failures);
+    std::vector<Item> items;
+    for (const Job& job : discover_jobs(o.source)) {
+        Item item;
+        item.job = job;
+        item.folder = folders.at(job.input.string());
+        item.manifest = read_json(item.folder / "manifest.json");
+        const json& full = item.manifest.at("full");
+        item.wav = item.folder / full.at("file").get<std::string>();
+        item.rate = full.at("sample_rate").get<int>();
+        item.samples = full.at("samples").get<std::uint64_t>();
+        items.push_back(std::move(item));
+    }
+    if (items.empty()) throw InputError(o.source.string() + ": no articles (.txt, .md) for the edition");
+    return items;
+}
+
+std::string edition_settings(const VoicePreset& voice, const EditionOptions& o) {
+    RenderOptions r;
+    r.segment = o.segment;
+    r.artist = o.artist;
+    return render_fingerprint(voice, r);
+}
+
+// Everything the edition is made from; equal hashes mean an equal edition.
+std::string inputs_sha256(const std::vector<Item>& items, const std::string& settings, const EditionOptions& o,
+                          AudioFormat enclosure) {
+    json j = {{"version", kVersion}, {"settings", settings}, {"title", o.title}, {"date", o.date},
+              {"enclosure", format_name(enclosure)}, {"articles", json::array()}};
+    for (const Item& item : items)
+        j["articles"].push_back({item.folder.filename().string(), item.manifest.at("article").value("sha256", ""),
+                                 item.manifest.value("settings", ""), item.manifest.value("rendered_at", ""),
+                                 item.samples});
+    return text::sha256_hex(j.dump());
+}
+
+bool edition_up_to_date(const fs::path& folder, const std::string& inputs) {
+    std::error_code ec;
+    if (!fs::is_regular_file(folder / "manifest.json", ec)) return false;
+    try {
+        const json m = json::parse(slurp(folder / "manifest.json"));
+        if (m.value("inputs_sha256", "") != inputs) return false;
+        for (const auto& name : m.at("files"))
+            if (!fs::is_regular_file(folder / name.get<std::string>(), ec)) return false;
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+LimiterSettings limiter_settings(const VoicePreset& voice) {
+    LimiterSettings s;
+    s.ceiling_dbtp = voice.true_peak_dbtp;
+    return s;
+}
+
+std::vector<float> as_float(const std::vector<std::int16_t>& samples) {
+    std::vector<float> out(samples.size());
+    for (std::size_t i = 0; i < samples.size(); ++i) out[i] = static_cast<float>(samples[i]) / 32768.0f;
+    return out;
+}
+
+// Synthesises `sentences` (as written) as one part: normalised, through the
+// cache, placed with the preset's pauses, resampled to `rate` and brought to
+// the preset's loudness like an article (so the edition's one gain suits it).
+SpokenPart speak_part(const std::vector<std::string>& sentences, int rate, const VoicePreset& voice,
+                      EspeakEngine& engine, SentenceCache* cache, const Toolkit& tools) {
+    std::vector<SpokenSentence> spoken;
+    for (std::size_t i = 0; i < sentences.size(); ++i) {
+        check_cancel();
+        SpokenSentence s;
+        s.paragraph = i + 1;  // each its own paragraph: the longer pause between them
+        s.text = sentences[i];
+        s.spoken = tools.normaliser(sentences[i]);
+        const std::vector<SpeechRun> runs = speech_runs(tools.pronouncer.tokens(s.spoken));
+        if (cache) {
+            const std::string key = sentence_key(runs, voice.to_string(), engine.version(), engine.sample_rate());
+            if (auto hit = cache->load(key, engine.sample_rate())) s.samples = std::move(*hit);
+            else {
+                s.samples = engine.synthesize(runs).samples;
+                cache->store(key, engine.sample_rate(), s.samples);
+            }
+        } else {
+            s.samples = engine.synthesize(runs).samples;
+        }
+        spoken.push_back(std::move(s));
+    }
+    const SectionAudio audio = assemble_section(0, "", engine.sample_rate(), voice, std::move(spoken));
+    SpokenPart part;
+    part.audio = resample(as_float(audio.samples), engine.sample_rate(), rate);
+    LoudnessMeter meter(rate);
+    meter.add(part.audio);
+    apply_gain(part.audio, db_to_factor(makeup_gain_db(meter.integrated_lufs(), voice.loudness_lufs)));
+    limit_in_place(part.audio, rate, limiter_settings(voice));
+    for (const auto& s : audio.sentences) {
+        part.sentences.push_back({{"text", s.text},
+                                  {"spoken", s.spoken},
+                                  {"start_sample", rescale_position(s.start, engine.sample_rate(), rate)},
+                                  {"end_sample", rescale_position(s.end, engine.sample_rate(), rate)}});
+        part.text += s.text;
+        part.spoken += s.spoken;
+    }
+    return part;
+}
+
+// An article's full WAV at the edition rate, as floats.
+std::vector<float> read_article(const Item& item, int rate) {
+    SF_INFO info{};
+    SNDFILE* f = sf_open(item.wav.c_str(), SFM_READ, &info);
+    if (!f) throw InputError(item.wav.string() + ": cannot read: " + sf_strerror(nullptr));
+    std::vector<float> audio(static_cast<std::size_t>(info.frames));
+    const sf_count_t got = sf_read_float(f, audio.data(), info.frames);
+    sf_close(f);
+    if (info.channels != 1 || info.samplerate != item.rate || static_cast<std::uint64_t>(got) != item.samples)
+        throw InputError(item.wav.string() + ": does not match its manifest (" + std::to_string(got) +
+                         " samples at " + std::to_string(info.samplerate) + " Hz); render the article again");
+    return resample(audio, item.rate, rate);
+}
+
+// One chapter's audio ready to write: the edition's gain, then the same
+// true-peak limiter as an article's sections (a chapter starts and ends in
+// silence, so one limiter per chapter is exact).
+std::vector<std::int16_t> finish_chapter(std::vector<float> audio, double factor, int rate, const VoicePreset& voice,
+                                         LimiterReport& report) {
+    apply_gain(audio, factor);
+    report.add(limit_in_place(audio, rate, limiter_settings(voice)));
+    return to_int16(audio, 1.0);
+}
+
+std::vector<float> concat(std::vector<float> a, const std::vector<float>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+
+// The programme's subtitles: spoken parts and every article sentence.
+void add_lines(std::vector<TimedLine>& lines, const json& sentences, std::uint64_t offset, int rate) {
+    for (const auto& s : sentences)
+        lines.push_back({samples_to_ms(offset + s.at("start_sample").get<std::uint64_t>(), rate),
+                         samples_to_ms(offset + s.at("end_sample").get<std::uint64_t>(), rate),
+                         s.at("text").get<std::string>()});
+}
+
+void add_article_lines(std::vector<TimedLine>& lines, const Item& item, std::uint64_t offset, int rate) {
+    for (const auto& section : item.manifest.at("sections"))
+        for (const auto& s : section.at("sentences"))
+            lines.push_back(
+                {samples_to_ms(offset + rescale_position(s.at("full_start_sample").get<std::uint64_t>(), item.rate, rate), rate),
+                 samples_to_ms(offset + rescale_position(s.at("full_end_sample").get<std::uint64_t>(), item.rate, rate), rate),
+                 s.at("text").get<std::string>()});
+}
+
+json part_json(const SpokenPart& part, std::uint64_t offset, int rate) {
+    json sentences = json::array();
+    for (const auto& s : part.sentences)
+        sentences.push_back({{"text", s["text"]},
+                             {"spoken", s["spoken"]},
+                             {"start_ms", samples_to_ms(offset + s["start_sample"].get<std::uint64_t>(), rate)},
+                             {"end_ms", samples_to_ms(offset + s["end_sample"].get<std::uint64_t>(), rate)}});
+    return {{"text", part.text}, {"spoken", part.spoken}, {"sentences", std::move(sentences)}};
+}
+
+std::string two_digits(std::size_t n, std::size_t count) {
+    std::string s = std::to_string(n);
+    const std::size_t width = count >= 100 ? 3 : 2;
+    return std::string(width - std::min(width, s.size()), '0') + s;
+}
+
+double round2(double v) { return std::isfinite(v) ? std::round(v * 100) / 100 : v; }
+
+std::time_t now() { return std::time(nullptr); }
+
+std::string iso_utc(std::time_t t) {
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::vector<std::string> staged_files(const fs::path& dir) {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+// Everything build_edition needs besides the items.
+struct Build {
+    const EditionOptions& o;
+    const VoicePreset& voice;
+    const Toolkit& tools;
+    std::string slug, settings, inputs;
+    AudioFormat enclosure;
+};
+
+// Writes the edition into `dir` (the staging folder); returns its manifest.
+json build_edition(const Build& b, std::vector<Item>& items, const fs::path& dir, const fs::path& final_dir) {
+    EspeakEngine engine(b.voice);
+    std::optional<SentenceCache> cache;
+    if (b.o.use_cache) cache.emplace(cache_dir(b.o), b.o.cache_max_bytes);
+    SentenceCache* c = cache ? &*cache : nullptr;
+    const int rate = b.voice.output_sample_rate > 0 ? b.voice.output_sample_rate : engine.sample_rate();
+
+    std::vector<std::string> titles;
+    for (const Item& item : items) titles.push_back(item.manifest.at("article").value("title", ""));
+    const ProgrammeText text = programme_text(b.o.title, b.o.date, titles);
+    const SpokenPart opening = speak_part(text.opening, rate, b.voice, engine, c, b.tools);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        items[i].announcement = speak_part({text.announcements[i]}, rate, b.voice, engine, c, b.tools);
+        items[i].out_samples = resampled_length(items[i].samples, items[i].rate, rate);
+    }
+    const SpokenPart closing = speak_part(text.closing, rate, b.voice, engine, c, b.tools);
+
+    // The chapters, so every position is known before any audio is written.
+    std::vector<Chapter> chapters;
+    std::set<std::string> taken;
+    const std::size_t count = items.size() + 2;
+    auto add = [&](std::string kind, std::string title, std::uint64_t samples) {
+        const std::uint64_t start = chapters.empty() ? 0 : chapters.back().start + chapters.back().samples;
+        const std::string file =
+            unique_name(two_digits(chapters.size() + 1, count) + "-" + safe_name(title, "part", 60), taken) + ".wav";
+        chapters.push_back({std::move(kind), std::move(title), file, start, samples});
+    };
+    add("opening", "开场", opening.audio.size());
+    for (std::size_t i = 0; i < items.size(); ++i)
+        add("article", titles[i], items[i].announcement.audio.size() + items[i].out_samples);
+    add("closing", "结束语", closing.audio.size());
+    const std::uint64_t total = chapters.back().start + chapters.back().samples;
+
+    // Pass 1: the programme's loudness, one article in memory at a time.
+    LoudnessMeter before(rate);
+    before.add(opening.audio);
+    for (const Item& item : items) {
+        check_cancel();
+        before.add(item.announcement.audio);
+        before.add(read_article(item, rate));
+    }
+    before.add(closing.audio);
+    const double measured = before.integrated_lufs(), peak = before.true_peak_dbtp();
+    const double gain = makeup_gain_db(measured, b.voice.loudness_lufs);
+    const double factor = db_to_factor(gain);
+    LimiterReport limited;
+
+    // Pass 2: the full WAV, the enclosure and the parts, streamed.
+    const std::string stem = b.slug;
+    std::vector<Cue> cues;
+    for (const Chapter& ch : chapters) cues.push_back({static_cast<std::uint32_t>(cues.size() + 1), ch.start, ch.title});
+    const std::string comment = "Edition by Briefing of " + std::to_string(items.size()) + " articles";
+    const InfoTags tags{b.o.title + " " + b.o.date, b.o.title, b.o.artist, "", b.o.date, comment, "Briefing"};
+    AudioWriter full(dir / (stem + ".wav"), rate, AudioFormat::wav, tags, cues);
+    const std::string enclosure_file = stem + "." + format_name(b.enclosure);
+    std::optional<EnclosureWriter> enclosure;
+    if (b.enclosure != AudioFormat::wav) enclosure.emplace(dir / enclosure_file, b.enclosure, rate, tags);
+    LoudnessMeter after(rate);
+    auto emit = [&](const Chapter& ch, const std::vector<std::int16_t>& audio, const std::vector<Cue>& part_cues) {
+        after.add(as_float(audio));
+        full.write(audio);
+        if (enclosure) enclosure->write(audio);
+        InfoTags part_tags = tags;
+        part_tags.title = ch.title;
+        write_wav(dir / ch.file, rate, audio, part_cues, part_tags);
+    };
+    std::vector<TimedLine> lines;
+    emit(chapters[0], finish_chapter(opening.audio, factor, rate, b.voice, limited), {{1, 0, chapters[0].title}});
+    add_lines(lines, opening.sentences, 0, rate);
+    json items_json = json::array();
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        check_cancel();
+        const Item& item = items[i];
+        const Chapter& ch = chapters[i + 1];
+        const std::uint64_t article_at = item.announcement.audio.size();
+        std::vector<Cue> part_cues{{1, 0, "第" + std::to_string(i + 1) + "条"}};
+        for (const auto& s : item.manifest.at("full").at("sections"))
+            part_cues.push_back({static_cast<std::uint32_t>(part_cues.size() + 1),
+                                 article_at + rescale_position(s.at("start_sample").get<std::uint64_t>(), item.rate, rate),
+                                 s.at("title").get<std::string>()});
+        emit(ch, finish_chapter(concat(item.announcement.audio, read_article(item, rate)), factor, rate, b.voice, limited),
+             part_cues);
+        add_lines(lines, item.announcement.sentences, ch.start, rate);
+        add_article_lines(lines, item, ch.start + article_at, rate);
+        const fs::path article_manifest = fs::absolute(item.folder / "manifest.json").lexically_normal();
+        items_json.push_back({{"index", i + 1},
+                              {"title", titles[i]},
+                              {"source", item.manifest.at("article").value("source", "")},
+                              {"folder", item.folder.filename().string()},
+                              {"manifest", article_manifest.lexically_relative(fs::absolute(final_dir)).string()},
+                              {"article_sha256", item.manifest.at("article").value("sha256", "")},
+                              {"announcement", part_json(item.announcement, ch.start, rate)},
+                              {"start_sample", ch.start},
+                              {"start_ms", samples_to_ms(ch.start, rate)},
+                              {"article_start_ms", samples_to_ms(ch.start + article_at, rate)},
+                              {"duration_ms", samples_to_ms(ch.samples, rate)}});
+    }
+    emit(chapters.back(), finish_chapter(closing.audio, factor, rate, b.voice, limited),
+         {{1, 0, chapters.back().title}});
+    add_lines(lines, closing.sentences, chapters.back().start, rate);
+    full.commit();
+    if (enclosure) enclosure->commit();
+    if (cache) cache->trim();
+
+    // The text companions.
+    CueSheet sheet{stem + ".wav", tags.title, b.o.artist, b.o.date, rate, {}};
+    std::vector<PlaylistEntry> playlist;
+    json chapters_json = json::array();
+    for (const Chapter& ch : chapters) {
+        sheet.tracks.push_back({ch.title, b.o.artist, ch.start});
+        playlist.push_back({ch.file, ch.title, static_cast<double>(ch.samples) / rate});
+        chapters_json.push_back({{"index", chapters_json.size() + 1},
+                                 {"kind", ch.kind},
+                                 {"title", ch.title},
+                                 {"file", ch.file},
+                                 {"start_sample", ch.start},
+                                 {"start_ms", samples_to_ms(ch.start, rate)},
+                                 {"duration_ms", samples_to_ms(ch.samples, rate)}});
+    }
+    write_file_atomic(dir / (stem + ".cue"), cue_sheet_text(sheet));
+    write_file_atomic(dir / (stem + ".m3u8"), playlist_text(playlist));
+    write_file_atomic(dir / (stem + ".srt"), srt_text(lines));
+    write_file_atomic(dir / (stem + ".vtt"), vtt_text(lines));
+
+    const std::time_t built = now();
+    const std::string enclosure_name = b.enclosure == AudioFormat::wav ? stem + ".wav" : enclosure_file;
+    const auto enclosure_bytes = fs::file_size(dir / enclosure_name);
+    json m = {{"briefing_version", kVersion},
+              {"built_at", iso_utc(built)},
+              {"built_at_unix", static_cast<long long>(built)},
+              {"edition", {{"title", b.o.title}, {"date", b.o.date}, {"slug", b.slug}}},
+              {"source", b.o.source.string()},
+              {"settings", b.settings},
+              {"inputs_sha256", b.inputs},
+              {"sample_rate", rate},
+              {"samples", total},
+              {"duration_ms", samples_to_ms(total, rate)},
+              {"file", stem + ".wav"},
+              {"cue_sheet", stem + ".cue"},
+              {"srt", stem + ".srt"},
+              {"vtt", stem + ".vtt"},
+              {"playlist", stem + ".m3u8"},
+              {"chapters_file", "chapters.json"},
+              {"enclosure",
+               {{"file", enclosure_name},
+                {"format", format_name(b.enclosure)},
+                {"type", mime_type(b.enclosure)},
+                {"length", enclosure_bytes},
+                {"sample_rate", enclosure ? enclosure->file_rate() : rate},
+                {"bitrate_kbps", b.enclosure == AudioFormat::mp3 ? mp3_bitrate_kbps(rate) : 0}}},
+              {"loudness",
+               {{"measured_lufs", round2(measured)},
+                {"measured_true_peak_dbtp", round2(peak)},
+                {"target_lufs", b.voice.loudness_lufs},
+                {"true_peak_ceiling_dbtp", b.voice.true_peak_dbtp},
+                {"gain_db", round2(gain)},
+                {"limiter", limited.engaged()},
+                {"max_gain_reduction_db", round2(limited.max_gain_reduction_db)},
+                {"output_lufs", round2(after.integrated_lufs())},
+                {"true_peak_dbtp", round2(after.true_peak_dbtp())}}},
+              {"opening", part_json(opening, 0, rate)},
+              {"closing", part_json(closing, chapters.back().start, rate)},
+              {"chapters", std::move(chapters_json)},
+              {"items", std::move(items_json)}};
+    write_file_atomic(dir / "chapters.json", podcast_chapters(m).dump(2) + "\n");
+    m["files"] = staged_files(dir);
+    m["files"].push_back("manifest.json");
+    write_file_atomic(dir / "manifest.json", m.dump(2) + "\n");
+    return m;
+}
+
+}  // namespace
+
+ProgrammeText programme_text(const std::string& title, const std::string& date,
+                             const std::vector<std::string>& article_titles) {
+    // The date goes in as "2026年11月24日": the normaliser reads it the way a
+    // news reader does, digit by digit for the year.
+    const std::string written_date = std::to_string(std::stoi(date.substr(0, 4))) + "年" +
+                                     std::to_string(std::stoi(date.substr(5, 2))) + "月" +
+                                     std::to_string(std::stoi(date.substr(8, 2))) + "日";
+    ProgrammeText t;
+    t.opening.push_back(title + "。");
+    t.opening.push_back("今天是" + written_date + "。");
+    t.opening.push_back("本期共有" + std::to_string(article_titles.size()) + "条新闻：");
+    for (std::size_t i = 0; i < article_titles.size(); ++i) {
+        t.opening.push_back(article_titles[i] + "。");
+        t.announcements.push_back("第" + std::to_string(i + 1) + "条：" + article_titles[i] + "。");
+    }
+    t.closing.push_back("以上是" + written_date + title + "的全部内容。");
+    t.closing.push_back("感谢收听，我们下期再见。");
+    return t;
+}
+
+void check_date(const std::string& date) {
+    const auto bad = [&](const std::string& why) {
+        throw InputError("--date '" + date + "': " + why + " (expected YYYY-MM-DD, e.g. 2026-11-24)");
+    };
+    if (date.size() != 10 || date[4] != '-' || date[7] != '-') bad("not in the form YYYY-MM-DD");
+    for (const std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+        if (date[i] < '0' || date[i] > '9') bad("not in the form YYYY-MM-DD");
+    const int y = std::stoi(date.substr(0, 4)), m = std::stoi(date.substr(5, 2)), d = std::stoi(date.substr(8, 2));
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days[m - 1] + (m == 2 && leap)) bad("no such date");
+}
+
+std::string edition_slug(const std::string& date, const std::string& title) {
+    return date + "-" + safe_name(title, "edition", 60);
+}
+
+EditionResult run_edition(const EditionOptions& o, const Toolkit& tools) {
+    check_date(o.date);
+    if (o.title.empty()) throw InputError("--title: the edition needs a title");
+    const VoicePreset voice = load_voice(o.voice, o.voices_dir);
+    EditionResult result;
+    // Articles first, in the batch's worker processes (before this process
+    // starts its own engine), each skipped when up to date.
+    result.batch = run_batch(batch_options(o), tools);
+    std::vector<Item> items = load_items(o, result.batch);
+
+    OutputLock lock(o.output_root, o.wait);
+    const fs::path editions = o.output_root / "editions";
+    std::error_code ec;
+    fs::create_directories(editions, ec);
+    if (ec) throw OutputError(editions.string() + ": cannot create: " + ec.message());
+    remove_stale_staging(editions);
+
+    const std::string slug = edition_slug(o.date, o.title);
+    result.folder = editions / slug;
+    // The enclosure format depends on this machine's libsndfile; an
+    // edition's rate is the preset's, or eSpeak NG's 22050 Hz for "keep".
+    const int rate_guess = voice.output_sample_rate > 0 ? voice.output_sample_rate : items.front().rate;
+    const AudioFormat enclosure = enclosure_format(rate_guess);
+    const std::string settings = edition_settings(voice, o);
+    const Build b{o, voice, tools, slug, settings, inputs_sha256(items, settings, o, enclosure), enclosure};
+    if (!o.force && edition_up_to_date(result.folder, b.inputs)) {
+        result.up_to_date = true;
+        result.manifest = read_json(result.folder / "manifest.json");
+    } else {
+        Staging staging(editions, slug);
+        result.manifest = build_edition(b, items, staging.path(), result.folder);
+        staging.commit(result.folder);
+    }
+    result.feed_written = write_feed(o.output_root, o.feed);
+    return result;
+}
+
+}  // namespace briefing
