@@ -35,10 +35,11 @@ fs::path fresh_dir(const std::string& name) {
     return d;
 }
 
-// Small articles of our own: title line, then paragraphs.
+// Small articles of our own: title line, then paragraphs. The second title
+// has XML's special characters, which the feed must escape.
 const char* const kArticles[][2] = {
     {"01-harbour.txt", "河口新修两座浮桥\n河口今年新修了2座浮桥，行人过河不再绕路。\n管理处说，浮桥夜间也有灯光照明。\n"},
-    {"02-library.txt", "社区图书室周末开门\n社区图书室从本周起周末也开门，每天开放8个小时。\n"},
+    {"02-library.txt", "社区图书室<周末>开门&夜读\n社区图书室从本周起周末也开门，每天开放8个小时。\n"},
     {"03-orchard.txt", "果园迎来采摘季\n城郊的果园迎来了采摘季。\n今年的苹果个头大、口感甜，游客比去年多了三成。\n"},
     {"04-bus.txt", "夜间公交新增线路\n本市新增3条夜间公交线路，末班车延后到凌晨一点。\n"},
 };
@@ -319,4 +320,18 @@ TEST_CASE("an edition with a failed article or a bad date is refused", "[edition
     CHECK(r.code == 2);
     CHECK(r.err.find("02-empty.txt") != std::string::npos);
     CHECK_FALSE(fs::exists(dir / "out" / "editions" / "2026-11-24-早间简报"));
+}
+
+TEST_CASE("an edition from a job list keeps the list's order", "[edition][espeak]") {
+    const fs::path dir = fresh_dir("joblist");
+    for (int i = 0; i < 3; ++i) write_article(dir / "inbox", i);
+    std::ofstream(dir / "jobs.toml") << "[[article]]\ninput = \"inbox/03-orchard.txt\"\n"
+                                     << "[[article]]\ninput = \"inbox/01-harbour.txt\"\n";
+    make_edition(dir / "jobs.toml", dir / "out");
+    const json m = read_json(edition_folder(dir / "out") / "manifest.json");
+    REQUIRE(m["items"].size() == 2);
+    CHECK(m["items"][0]["title"] == title_of(2));
+    CHECK(m["items"][1]["title"] == title_of(0));
+    CHECK(m["opening"]["spoken"].get<std::string>().find("两条新闻") != std::string::npos);
+    CHECK(parse_feed(dir / "out" / "feed.xml")["items"].size() == 1);
 }
