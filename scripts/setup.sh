@@ -9,8 +9,8 @@ PACKAGES=(
   cmake g++ make pkg-config
   # speech and audio
   libespeak-ng-dev espeak-ng-data espeak-ng libsndfile1-dev libebur128-dev libsamplerate0-dev
-  # tests: ffprobe checks the chapters players see
-  ffmpeg
+  # tests: ffprobe checks the chapters players see; clang runs the fuzzers
+  ffmpeg clang libclang-rt-14-dev
   # libraries
   libspdlog-dev catch2 libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
   libicu-dev libopencc-dev libopencc-data libssl-dev

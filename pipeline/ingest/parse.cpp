@@ -174,9 +174,11 @@ void parse_markdown(const std::vector<std::string>& lines, ArticleBuilder& b) {
         } else if (starts_with(line, "## ")) {
             b.start_section(text::trim(strip_inline(line.substr(3))));
         } else if (starts_with(line, "#")) {
-            // Deeper headings are read as a paragraph of their own.
+            // Deeper headings are read as a paragraph of their own; a line of
+            // only '#' says nothing.
             b.end_paragraph();
-            b.add_line(text::trim(strip_inline(line.substr(line.find_first_not_of('#')))));
+            const std::size_t text_at = line.find_first_not_of('#');
+            if (text_at != std::string::npos) b.add_line(text::trim(strip_inline(line.substr(text_at))));
             b.end_paragraph();
         } else {
             b.add_line(text::trim(strip_inline(strip_block_prefix(line))));

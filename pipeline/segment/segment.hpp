@@ -15,7 +15,8 @@
 //   - The article title is unit 0 of section 0 (paragraph 0) when
 //     `read_title` is set, so the headline is read first.
 //
-// Pure; thread-safe; linear in the input length.
+// Pure; thread-safe. Near-linear when clause marks or spaces exist; a run
+// with neither costs O(n²/max_han) (50,000 characters: a few milliseconds).
 #pragma once
 
 #include <cstddef>
