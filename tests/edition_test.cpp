@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "edition/edition.hpp"
+#include "edition/enclosure.hpp"
 #include "edition/feed.hpp"
 #include "riff_reader.hpp"
 #include "run_process.hpp"
@@ -169,6 +170,32 @@ TEST_CASE("edition feed helpers: XML escapes, URL paths, RFC 822 dates, duration
     CHECK(itunes_duration(0) == "0:00:00");
     CHECK(itunes_duration(64749) == "0:01:05");
     CHECK(itunes_duration(3725400) == "1:02:05");
+}
+
+TEST_CASE("edition enclosures: MP3 at a constant speech bit rate, Opus resampled to 48 kHz as a stream", "[edition]") {
+    const fs::path dir = fresh_dir("enclosure");
+    std::vector<std::int16_t> tone(22050 * 4);
+    for (std::size_t i = 0; i < tone.size(); ++i) tone[i] = static_cast<std::int16_t>(8000 * std::sin(i * 0.06));
+    for (const AudioFormat format : {AudioFormat::mp3, AudioFormat::ogg_opus}) {
+        if (!can_write(format, format == AudioFormat::mp3 ? 22050 : 48000)) continue;  // this libsndfile lacks it
+        const fs::path file = dir / (std::string("tone.") + format_name(format));
+        EnclosureWriter w(file, format, 22050, {"tone", "", "Briefing", "", "", "", ""});
+        for (std::size_t at = 0; at < tone.size(); at += 1000) w.write(tone.data() + at, std::min<std::size_t>(1000, tone.size() - at));
+        w.commit();
+        SF_INFO info{};
+        SNDFILE* f = sf_open(file.c_str(), SFM_READ, &info);
+        REQUIRE(f);
+        sf_close(f);
+        const double seconds = static_cast<double>(info.frames) / info.samplerate;
+        CHECK(std::abs(seconds - 4.0) < 0.15);
+        if (format == AudioFormat::ogg_opus) CHECK(info.samplerate == 48000);
+        if (format == AudioFormat::mp3) {
+            CHECK(std::string(mime_type(format)) == "audio/mpeg");
+            const double kbps = fs::file_size(file) * 8.0 / 4.0 / 1000.0;
+            CHECK(std::abs(kbps - mp3_bitrate_kbps(22050)) < 4);
+        }
+    }
+    CHECK(enclosure_format(22050) != AudioFormat::flac);
 }
 
 TEST_CASE("an edition of three articles has titled chapters, the right opening and a valid feed", "[edition][espeak]") {

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <memory>
@@ -277,34 +278,88 @@ SpokenPart speak_part(const std::vector<std::string>& sentences, int rate, const
     return part;
 }
 
-// An article's full WAV at the edition rate, as floats.
-std::vector<float> read_article(const Item& item, int rate) {
+constexpr std::size_t kBlock = 1 << 16;  // samples read, limited and written at a time
+
+using Sink = std::function<void(const float*, std::size_t)>;
+
+// Feeds an article's full WAV, at the edition rate, to `sink` block by block,
+// so one block is in memory at a time (the whole article only when it has
+// to be resampled, since resample() converts whole signals).
+void stream_article(const Item& item, int rate, const Sink& sink) {
     SF_INFO info{};
-    SNDFILE* f = sf_open(item.wav.c_str(), SFM_READ, &info);
+    std::unique_ptr<SNDFILE, int (*)(SNDFILE*)> f(sf_open(item.wav.c_str(), SFM_READ, &info), sf_close);
     if (!f) throw InputError(item.wav.string() + ": cannot read: " + sf_strerror(nullptr));
-    std::vector<float> audio(static_cast<std::size_t>(info.frames));
-    const sf_count_t got = sf_read_float(f, audio.data(), info.frames);
-    sf_close(f);
-    if (info.channels != 1 || info.samplerate != item.rate || static_cast<std::uint64_t>(got) != item.samples)
-        throw InputError(item.wav.string() + ": does not match its manifest (" + std::to_string(got) +
+    if (info.channels != 1 || info.samplerate != item.rate || static_cast<std::uint64_t>(info.frames) != item.samples)
+        throw InputError(item.wav.string() + ": does not match its manifest (" + std::to_string(info.frames) +
                          " samples at " + std::to_string(info.samplerate) + " Hz); render the article again");
-    return resample(audio, item.rate, rate);
+    std::vector<float> block(item.rate == rate ? kBlock : item.samples);
+    std::uint64_t got = 0;
+    for (sf_count_t n; (n = sf_read_float(f.get(), block.data(), static_cast<sf_count_t>(block.size()))) > 0;) {
+        got += static_cast<std::uint64_t>(n);
+        if (item.rate == rate) sink(block.data(), static_cast<std::size_t>(n));
+    }
+    if (got != item.samples) throw InputError(item.wav.string() + ": short read; render the article again");
+    if (item.rate == rate) return;
+    const std::vector<float> converted = resample(block, item.rate, rate);
+    for (std::size_t at = 0; at < converted.size(); at += kBlock)
+        sink(converted.data() + at, std::min(kBlock, converted.size() - at));
 }
 
-// One chapter's audio ready to write: the edition's gain, then the same
-// true-peak limiter as an article's sections (a chapter starts and ends in
-// silence, so one limiter per chapter is exact).
-std::vector<std::int16_t> finish_chapter(std::vector<float> audio, double factor, int rate, const VoicePreset& voice,
-                                         LimiterReport& report) {
-    apply_gain(audio, factor);
-    report.add(limit_in_place(audio, rate, limiter_settings(voice)));
-    return to_int16(audio, 1.0);
-}
+// Where finished samples go besides a chapter's own part file.
+struct Outputs {
+    AudioWriter& full;
+    EnclosureWriter* enclosure;  // nullptr when the enclosure is the WAV itself
+    LoudnessMeter& after;        // measures what is written
+    LimiterReport& limited;      // what the chapters' limiters did, added up
+};
 
-std::vector<float> concat(std::vector<float> a, const std::vector<float>& b) {
-    a.insert(a.end(), b.begin(), b.end());
-    return a;
-}
+// One chapter on its way out, block by block: the edition's gain, then the
+// same true-peak limiter as an article's sections (a chapter starts and ends
+// in silence, so one limiter per chapter is exact), then int16 into its part
+// file, the full WAV and the enclosure.
+class ChapterOut {
+public:
+    ChapterOut(const fs::path& part, int rate, const InfoTags& tags, const std::vector<Cue>& cues, double factor,
+               const VoicePreset& voice, Outputs& outputs)
+        : part_(part, rate, AudioFormat::wav, tags, cues),
+          limiter_(rate, limiter_settings(voice)),
+          factor_(factor),
+          out_(outputs) {}
+
+    void add(const float* samples, std::size_t count) {
+        gained_.assign(samples, samples + count);
+        apply_gain(gained_, factor_);
+        limited_.clear();
+        limiter_.process(gained_, limited_);
+        emit();
+    }
+    void add(const std::vector<float>& samples) { add(samples.data(), samples.size()); }
+
+    // Flushes the limiter and commits the part file.
+    void finish() {
+        limited_.clear();
+        limiter_.finish(limited_);
+        emit();
+        part_.commit();
+        out_.limited.add(limiter_.report());
+    }
+
+private:
+    void emit() {
+        if (limited_.empty()) return;
+        const std::vector<std::int16_t> pcm = to_int16(limited_, 1.0);
+        out_.after.add(as_float(pcm));
+        part_.write(pcm);
+        out_.full.write(pcm);
+        if (out_.enclosure) out_.enclosure->write(pcm.data(), pcm.size());
+    }
+
+    AudioWriter part_;
+    PeakLimiter limiter_;
+    double factor_;
+    Outputs& out_;
+    std::vector<float> gained_, limited_;
+};
 
 // The programme's subtitles: spoken parts and every article sentence.
 void add_lines(std::vector<TimedLine>& lines, const json& sentences, std::uint64_t offset, int rate) {
@@ -401,19 +456,19 @@ json build_edition(const Build& b, std::vector<Item>& items, const fs::path& dir
     add("closing", "结束语", closing.audio.size());
     const std::uint64_t total = chapters.back().start + chapters.back().samples;
 
-    // Pass 1: the programme's loudness, one article in memory at a time.
+    // Pass 1: the programme's loudness, one block in memory at a time.
     LoudnessMeter before(rate);
+    const Sink measure = [&](const float* p, std::size_t n) { before.add(p, n); };
     before.add(opening.audio);
     for (const Item& item : items) {
         check_cancel();
         before.add(item.announcement.audio);
-        before.add(read_article(item, rate));
+        stream_article(item, rate, measure);
     }
     before.add(closing.audio);
     const double measured = before.integrated_lufs(), peak = before.true_peak_dbtp();
     const double gain = makeup_gain_db(measured, b.voice.loudness_lufs);
     const double factor = db_to_factor(gain);
-    LimiterReport limited;
 
     // Pass 2: the full WAV, the enclosure and the parts, streamed.
     const std::string stem = b.slug;
@@ -426,16 +481,21 @@ json build_edition(const Build& b, std::vector<Item>& items, const fs::path& dir
     std::optional<EnclosureWriter> enclosure;
     if (b.enclosure != AudioFormat::wav) enclosure.emplace(dir / enclosure_file, b.enclosure, rate, tags);
     LoudnessMeter after(rate);
-    auto emit = [&](const Chapter& ch, const std::vector<std::int16_t>& audio, const std::vector<Cue>& part_cues) {
-        after.add(as_float(audio));
-        full.write(audio);
-        if (enclosure) enclosure->write(audio);
-        InfoTags part_tags = tags;
-        part_tags.title = ch.title;
-        write_wav(dir / ch.file, rate, audio, part_cues, part_tags);
+    LimiterReport limited;
+    Outputs outputs{full, enclosure ? &*enclosure : nullptr, after, limited};
+    const auto part_tags = [&](const Chapter& ch) {
+        InfoTags t = tags;
+        t.title = ch.title;
+        return t;
+    };
+    // A spoken part alone is one chapter.
+    const auto spoken_chapter = [&](const Chapter& ch, const SpokenPart& part) {
+        ChapterOut out(dir / ch.file, rate, part_tags(ch), {{1, 0, ch.title}}, factor, b.voice, outputs);
+        out.add(part.audio);
+        out.finish();
     };
     std::vector<TimedLine> lines;
-    emit(chapters[0], finish_chapter(opening.audio, factor, rate, b.voice, limited), {{1, 0, chapters[0].title}});
+    spoken_chapter(chapters[0], opening);
     add_lines(lines, opening.sentences, 0, rate);
     json items_json = json::array();
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -448,8 +508,10 @@ json build_edition(const Build& b, std::vector<Item>& items, const fs::path& dir
             part_cues.push_back({static_cast<std::uint32_t>(part_cues.size() + 1),
                                  article_at + rescale_position(s.at("start_sample").get<std::uint64_t>(), item.rate, rate),
                                  s.at("title").get<std::string>()});
-        emit(ch, finish_chapter(concat(item.announcement.audio, read_article(item, rate)), factor, rate, b.voice, limited),
-             part_cues);
+        ChapterOut out(dir / ch.file, rate, part_tags(ch), part_cues, factor, b.voice, outputs);
+        out.add(item.announcement.audio);
+        stream_article(item, rate, [&](const float* p, std::size_t n) { out.add(p, n); });
+        out.finish();
         add_lines(lines, item.announcement.sentences, ch.start, rate);
         add_article_lines(lines, item, ch.start + article_at, rate);
         const fs::path article_manifest = fs::absolute(item.folder / "manifest.json").lexically_normal();
@@ -465,9 +527,11 @@ json build_edition(const Build& b, std::vector<Item>& items, const fs::path& dir
                               {"article_start_ms", samples_to_ms(ch.start + article_at, rate)},
                               {"duration_ms", samples_to_ms(ch.samples, rate)}});
     }
-    emit(chapters.back(), finish_chapter(closing.audio, factor, rate, b.voice, limited),
-         {{1, 0, chapters.back().title}});
+    spoken_chapter(chapters.back(), closing);
     add_lines(lines, closing.sentences, chapters.back().start, rate);
+    if (full.written() != total)
+        throw OutputError((dir / (stem + ".wav")).string() + ": wrote " + std::to_string(full.written()) +
+                          " samples, planned " + std::to_string(total));
     full.commit();
     if (enclosure) enclosure->commit();
     if (cache) cache->trim();

@@ -38,7 +38,9 @@
 // true-peak limiter of listen/limiter.hpp), then the whole programme is
 // measured again and one make-up gain brings it to the preset's target,
 // applied while streaming out, with one limiter per chapter holding the
-// preset's true-peak ceiling. Memory: one article's audio at a time.
+// preset's true-peak ceiling. Memory: articles are streamed in blocks of
+// 64 Ki samples (a whole article only when it must be resampled); the
+// spoken parts, a few seconds each, are held whole.
 //
 // Rate: the preset's output.sample_rate, else eSpeak NG's. An article
 // rendered at another rate is resampled on the way in.

@@ -1,12 +1,11 @@
 #include "edition/enclosure.hpp"
 
+#include <samplerate.h>
 #include <sndfile.h>
 
 #include <cmath>
 #include <system_error>
 
-#include "listen/loudness.hpp"
-#include "listen/resample.hpp"
 #include "text/errors.hpp"
 
 namespace briefing {
@@ -90,6 +89,11 @@ EnclosureWriter::EnclosureWriter(fs::path target, AudioFormat format, int sample
         double level = 0.7;  // about 40 kbit/s at 48 kHz mono: plenty for speech
         sf_command(sf(file_), SFC_SET_COMPRESSION_LEVEL, &level, sizeof level);
     }
+    if (file_rate_ != in_rate_) {
+        int err = 0;
+        converter_ = src_new(SRC_SINC_MEDIUM_QUALITY, 1, &err);
+        if (!converter_) fail(std::string("cannot start the resampler: ") + src_strerror(err));
+    }
     const std::pair<int, const std::string*> fields[] = {
         {SF_STR_TITLE, &tags.title}, {SF_STR_ALBUM, &tags.album}, {SF_STR_ARTIST, &tags.artist},
         {SF_STR_DATE, &tags.date},   {SF_STR_COMMENT, &tags.comment}};
@@ -100,6 +104,7 @@ EnclosureWriter::EnclosureWriter(fs::path target, AudioFormat format, int sample
 }
 
 EnclosureWriter::~EnclosureWriter() {
+    if (converter_) src_delete(static_cast<SRC_STATE*>(converter_));
     if (file_) sf_close(sf(file_));
     if (!committed_) {
         std::error_code ec;
@@ -111,20 +116,40 @@ void EnclosureWriter::fail(const std::string& what) {
     throw OutputError(target_.string() + ": " + what + ": " + sf_strerror(sf(file_)));
 }
 
-void EnclosureWriter::write(const std::vector<std::int16_t>& samples) {
-    std::vector<std::int16_t> converted;
-    const std::vector<std::int16_t>* out = &samples;
-    if (file_rate_ != in_rate_) {
-        std::vector<float> f(samples.size());
-        for (std::size_t i = 0; i < samples.size(); ++i) f[i] = static_cast<float>(samples[i]) / 32768.0f;
-        converted = to_int16(resample(f, in_rate_, file_rate_), 1.0);
-        out = &converted;
+void EnclosureWriter::write(const std::int16_t* samples, std::size_t count) {
+    if (!converter_) {
+        const auto n = static_cast<sf_count_t>(count);
+        if (sf_write_short(sf(file_), samples, n) != n) fail("short write (disk full?)");
+        return;
     }
-    const auto n = static_cast<sf_count_t>(out->size());
-    if (sf_write_short(sf(file_), out->data(), n) != n) fail("short write (disk full?)");
+    std::vector<float> in(count);
+    src_short_to_float_array(samples, in.data(), static_cast<int>(count));
+    convert(in.data(), count, false);
+}
+
+// Feeds the converter and writes what it gives back; `last` drains it.
+void EnclosureWriter::convert(const float* in, std::size_t count, bool last) {
+    const double ratio = static_cast<double>(file_rate_) / in_rate_;
+    std::vector<float> out(static_cast<std::size_t>(static_cast<double>(count) * ratio) + 4096);
+    SRC_DATA d{};
+    d.data_in = in;
+    d.input_frames = static_cast<long>(count);
+    d.src_ratio = ratio;
+    d.end_of_input = last ? 1 : 0;
+    do {
+        d.data_out = out.data();
+        d.output_frames = static_cast<long>(out.size());
+        if (const int err = src_process(static_cast<SRC_STATE*>(converter_), &d))
+            throw OutputError(target_.string() + ": resampling failed: " + src_strerror(err));
+        if (sf_write_float(sf(file_), out.data(), d.output_frames_gen) != d.output_frames_gen)
+            fail("short write (disk full?)");
+        d.data_in += d.input_frames_used;
+        d.input_frames -= d.input_frames_used;
+    } while (d.input_frames > 0 || (last && d.output_frames_gen > 0));
 }
 
 void EnclosureWriter::commit() {
+    if (converter_) convert(nullptr, 0, true);
     const int err = sf_close(sf(file_));
     file_ = nullptr;
     if (err != 0) throw OutputError(target_.string() + ": write failed: " + sf_error_number(err));

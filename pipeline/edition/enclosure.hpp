@@ -11,7 +11,8 @@
 // MP3 tags are left out when not ASCII (LAME writes Latin-1; see
 // write/wav_writer.hpp); the feed carries the titles anyway.
 //
-// Samples in are mono int16 at the rate given to the constructor. The file
+// Samples in are mono int16 at the rate given to the constructor; for Opus
+// they are converted to 48 kHz on the way, block by block. The file
 // is written as "<target>.tmp" and renamed by commit(); without commit() the
 // temporary is removed. Errors are OutputError naming the file. One writer
 // per file, one thread.
@@ -44,9 +45,9 @@ public:
     EnclosureWriter(const EnclosureWriter&) = delete;
     EnclosureWriter& operator=(const EnclosureWriter&) = delete;
 
-    // Appends one part (a chapter). Resampled here when the format needs
-    // another rate; parts are resampled whole, so pass whole chapters.
-    void write(const std::vector<std::int16_t>& samples);
+    // Appends `count` samples, in blocks of any size. Resampled here, as one
+    // continuous stream (libsamplerate), when the format needs another rate.
+    void write(const std::int16_t* samples, std::size_t count);
 
     // Closes (checking sf_close) and renames into place.
     void commit();
@@ -61,6 +62,8 @@ private:
     AudioFormat format_;
     int in_rate_, file_rate_;
     void* file_ = nullptr;  // SNDFILE*
+    void* converter_ = nullptr;  // SRC_STATE*, only when file_rate_ != in_rate_
+    void convert(const float* in, std::size_t count, bool last);
     bool committed_ = false;
 };
 
