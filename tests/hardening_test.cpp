@@ -3,6 +3,7 @@
 // earlier good output of the same article left intact.
 #include <catch2/catch.hpp>
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -234,4 +235,19 @@ TEST_CASE("markup in an article does not change what is heard", "[hardening][esp
     const json m = json::parse(slurp((dir / "out" / "标题" / "manifest.json").string()));
     const auto& s = m["sections"][0]["sentences"][1];
     CHECK(s["end_ms"].get<int>() - s["start_ms"].get<int>() < 6000);  // a 9 s break would show
+}
+
+TEST_CASE("SIGINT during render stops cleanly with exit 130", "[hardening][espeak]") {
+    const fs::path dir = fresh_dir("sigint");
+    std::string text = kTitle + "\n";
+    for (int i = 0; i < 400; ++i) text += "今年全市完成了第" + std::to_string(i) + "条河道的清淤工作。\n";
+    const fs::path file = write_file(dir / "long.txt", text);
+    const fs::path out = dir / "out";
+    const pid_t pid = briefing::test::spawn_briefing({"render", file.string(), "-o", out.string(), "--no-cache"});
+    ::usleep(400 * 1000);
+    ::kill(pid, SIGINT);
+    const int code = briefing::test::wait_briefing(pid);
+    CHECK((code == 130 || code == 0));  // 0 only if it had already finished
+    for (const auto& name : listing(out)) CHECK(name.find(".tmp-") == std::string::npos);
+    if (code == 130) CHECK(listing(out).empty());
 }
