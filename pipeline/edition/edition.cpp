@@ -413,6 +413,52 @@ std::vector<std::string> staged_files(const fs::path& dir) {
     return names;
 }
 
+// The chapters (opening, one per article with its announcement, closing)
+// and their part files, so every position is known before any audio is
+// written. Items' out_samples must be set.
+std::vector<Chapter> plan_chapters(const SpokenPart& opening, const std::vector<Item>& items,
+                                   const std::vector<std::string>& titles, const SpokenPart& closing) {
+    std::vector<Chapter> chapters;
+    std::set<std::string> taken;
+    const std::size_t count = items.size() + 2;
+    auto add = [&](std::string kind, std::string title, std::uint64_t samples) {
+        const std::uint64_t start = chapters.empty() ? 0 : chapters.back().start + chapters.back().samples;
+        const std::string file =
+            unique_name(two_digits(chapters.size() + 1, count) + "-" + safe_name(title, "part", 60), taken) + ".wav";
+        chapters.push_back({std::move(kind), std::move(title), file, start, samples});
+    };
+    add("opening", "开场", opening.audio.size());
+    for (std::size_t i = 0; i < items.size(); ++i)
+        add("article", titles[i], items[i].announcement.audio.size() + items[i].out_samples);
+    add("closing", "结束语", closing.audio.size());
+    return chapters;
+}
+
+// The text companions of <stem>.wav: CUE sheet, playlist of the parts, SRT
+// and VTT. Returns the manifest's "chapters".
+json write_companions(const fs::path& dir, const std::string& stem, const InfoTags& tags,
+                      const std::vector<Chapter>& chapters, const std::vector<TimedLine>& lines, int rate) {
+    CueSheet sheet{stem + ".wav", tags.title, tags.artist, tags.date, rate, {}};
+    std::vector<PlaylistEntry> playlist;
+    json chapters_json = json::array();
+    for (const Chapter& ch : chapters) {
+        sheet.tracks.push_back({ch.title, tags.artist, ch.start});
+        playlist.push_back({ch.file, ch.title, static_cast<double>(ch.samples) / rate});
+        chapters_json.push_back({{"index", chapters_json.size() + 1},
+                                 {"kind", ch.kind},
+                                 {"title", ch.title},
+                                 {"file", ch.file},
+                                 {"start_sample", ch.start},
+                                 {"start_ms", samples_to_ms(ch.start, rate)},
+                                 {"duration_ms", samples_to_ms(ch.samples, rate)}});
+    }
+    write_file_atomic(dir / (stem + ".cue"), cue_sheet_text(sheet));
+    write_file_atomic(dir / (stem + ".m3u8"), playlist_text(playlist));
+    write_file_atomic(dir / (stem + ".srt"), srt_text(lines));
+    write_file_atomic(dir / (stem + ".vtt"), vtt_text(lines));
+    return chapters_json;
+}
+
 // Everything build_edition needs besides the items.
 struct Build {
     const EditionOptions& o;
@@ -440,20 +486,7 @@ json build_edition(const Build& b, std::vector<Item>& items, const fs::path& dir
     }
     const SpokenPart closing = speak_part(text.closing, rate, b.voice, engine, c, b.tools);
 
-    // The chapters, so every position is known before any audio is written.
-    std::vector<Chapter> chapters;
-    std::set<std::string> taken;
-    const std::size_t count = items.size() + 2;
-    auto add = [&](std::string kind, std::string title, std::uint64_t samples) {
-        const std::uint64_t start = chapters.empty() ? 0 : chapters.back().start + chapters.back().samples;
-        const std::string file =
-            unique_name(two_digits(chapters.size() + 1, count) + "-" + safe_name(title, "part", 60), taken) + ".wav";
-        chapters.push_back({std::move(kind), std::move(title), file, start, samples});
-    };
-    add("opening", "开场", opening.audio.size());
-    for (std::size_t i = 0; i < items.size(); ++i)
-        add("article", titles[i], items[i].announcement.audio.size() + items[i].out_samples);
-    add("closing", "结束语", closing.audio.size());
+    const std::vector<Chapter> chapters = plan_chapters(opening, items, titles, closing);
     const std::uint64_t total = chapters.back().start + chapters.back().samples;
 
     // Pass 1: the programme's loudness, one block in memory at a time.
@@ -536,25 +569,7 @@ json build_edition(const Build& b, std::vector<Item>& items, const fs::path& dir
     if (enclosure) enclosure->commit();
     if (cache) cache->trim();
 
-    // The text companions.
-    CueSheet sheet{stem + ".wav", tags.title, b.o.artist, b.o.date, rate, {}};
-    std::vector<PlaylistEntry> playlist;
-    json chapters_json = json::array();
-    for (const Chapter& ch : chapters) {
-        sheet.tracks.push_back({ch.title, b.o.artist, ch.start});
-        playlist.push_back({ch.file, ch.title, static_cast<double>(ch.samples) / rate});
-        chapters_json.push_back({{"index", chapters_json.size() + 1},
-                                 {"kind", ch.kind},
-                                 {"title", ch.title},
-                                 {"file", ch.file},
-                                 {"start_sample", ch.start},
-                                 {"start_ms", samples_to_ms(ch.start, rate)},
-                                 {"duration_ms", samples_to_ms(ch.samples, rate)}});
-    }
-    write_file_atomic(dir / (stem + ".cue"), cue_sheet_text(sheet));
-    write_file_atomic(dir / (stem + ".m3u8"), playlist_text(playlist));
-    write_file_atomic(dir / (stem + ".srt"), srt_text(lines));
-    write_file_atomic(dir / (stem + ".vtt"), vtt_text(lines));
+    json chapters_json = write_companions(dir, stem, tags, chapters, lines, rate);
 
     const std::time_t built = now();
     const std::string enclosure_name = b.enclosure == AudioFormat::wav ? stem + ".wav" : enclosure_file;

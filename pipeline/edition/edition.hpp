@@ -6,7 +6,9 @@
 //   1. renders the articles with the batch machinery (batch/batch.hpp): each
 //      article into "<output>/<article-slug>/", skipped when up to date, so an
 //      article is never synthesised twice;
-//   2. takes the output folder's lock and checks the edition: it is up to
+//   2. takes the output folder's lock (batch takes and releases it itself,
+//      so the edition takes it once the articles are done) and removes
+//      dead runs' staging folders under editions/; checks the edition: up to
 //      date (nothing is written) when its manifest records the same
 //      "inputs_sha256" (program version, preset values, title, date,
 //      enclosure format, and per article its folder, input SHA-256, settings
