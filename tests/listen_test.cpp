@@ -1,6 +1,7 @@
-// The listen stage: time formats and gain (pure), then whole renders of our
-// own short article checked file by file against the manifest, through
-// libsndfile, our RIFF walker, ffprobe and libebur128.
+// The listen stage: time formats, gain and the true-peak limiter (pure, on
+// synthetic signals), finish_article on synthetic sections (no eSpeak), then
+// whole renders of our own short article checked file by file against the
+// manifest, through libsndfile, our RIFF walker, ffprobe and libebur128.
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -16,7 +17,9 @@
 #include <memory>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
+#include "listen/limiter.hpp"
 #include "listen/listen.hpp"
 #include "listen/loudness.hpp"
 #include "listen/resample.hpp"
@@ -26,12 +29,15 @@
 #include "run_process.hpp"
 #include "text/data_dir.hpp"
 #include "text/errors.hpp"
+#include "write/text_files.hpp"
 
 using namespace briefing;
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
+
+constexpr double kPi = 3.14159265358979323846;
 
 fs::path fresh_dir(const char* name) {
     const fs::path d = fs::temp_directory_path() / "briefing_listen_test" / name;
@@ -318,6 +324,110 @@ std::pair<double, double> loudness_of(const fs::path& p) {
     return {meter.integrated_lufs(), meter.true_peak_dbtp()};
 }
 
+double true_peak_of(const std::vector<float>& samples, int rate) {
+    LoudnessMeter meter(rate);
+    meter.add(samples);
+    return meter.true_peak_dbtp();
+}
+
+// Quiet deterministic noise (a linear congruential generator), ±amplitude.
+std::vector<float> noise(std::size_t count, float amplitude) {
+    std::vector<float> out(count);
+    std::uint32_t x = 12345;
+    for (float& v : out) {
+        x = x * 1664525u + 1013904223u;
+        v = amplitude * (static_cast<float>(x >> 8) / static_cast<float>(1u << 23) - 1.0f);
+    }
+    return out;
+}
+
+// Adds a sine burst of `amplitude` over [from, to) (samples).
+void add_sine(std::vector<float>& audio, std::size_t from, std::size_t to, double hz, double amplitude, int rate) {
+    for (std::size_t i = from; i < to; ++i)
+        audio[i] += static_cast<float>(amplitude * std::sin(2 * kPi * hz * static_cast<double>(i - from) / rate));
+}
+
+// Peaky "voiced" bursts: 5 cosine-phase harmonics of 150 Hz (a pulse train
+// with a crest factor of 10 dB, like eSpeak NG's glottal pulses), 200 ms
+// on, 100 ms off, between 300 ms of silence at each end; every `accent`-th
+// burst (if any) twice as loud, the rare peak a limiter is for.
+std::vector<float> buzz_section(int rate, double amplitude, int bursts, int accent) {
+    const std::size_t edge = static_cast<std::size_t>(rate) * 3 / 10, on = static_cast<std::size_t>(rate) / 5,
+                      off = static_cast<std::size_t>(rate) / 10;
+    std::vector<float> audio(2 * edge + static_cast<std::size_t>(bursts) * (on + off), 0.0f);
+    for (int b = 0; b < bursts; ++b) {
+        const std::size_t from = edge + static_cast<std::size_t>(b) * (on + off);
+        const double a = accent && b % accent == accent - 1 ? 2 * amplitude : amplitude;
+        for (std::size_t i = from; i < from + on; ++i)
+            for (int h = 1; h <= 5; ++h)
+                audio[i] += static_cast<float>(a / 5 *
+                                               std::cos(2 * kPi * 150.0 * h * static_cast<double>(i - from) / rate));
+    }
+    return audio;
+}
+
+// A folder with section WAVs and a manifest as render leaves them for
+// finish_article: one sentence per 1.5 s, a paragraph per two sentences.
+json synthetic_article(const fs::path& folder, const std::vector<std::vector<float>>& sections, int rate) {
+    json m = {{"engine", {{"sample_rate", rate}}},
+              {"article", {{"title", "合成"}, {"source", "synthetic.txt"}}},
+              {"playlist", "synthetic.m3u8"},
+              {"sections", json::array()}};
+    std::string playlist = "#EXTM3U\n";
+    for (std::size_t i = 0; i < sections.size(); ++i) {
+        const std::string file = "0" + std::to_string(i + 1) + "-s.wav";
+        json sentences = json::array();
+        const std::uint64_t n = sections[i].size(), step = static_cast<std::uint64_t>(rate) * 3 / 2;
+        for (std::uint64_t at = 0, k = 0; at < n; at += step, ++k)
+            sentences.push_back({{"start_sample", at},
+                                 {"end_sample", std::min(at + step, n)},
+                                 {"paragraph", k / 2},
+                                 {"text", "第" + std::to_string(k + 1) + "句。"}});
+        const std::string title = "节" + std::to_string(i + 1);
+        write_wav(folder / file, rate, to_int16(sections[i], 1.0), {},
+                  {title, "合成", "Briefing", std::to_string(i + 1), "2026-11-24", "synthetic", "Briefing"});
+        playlist += "#EXTINF:1," + title + "\n" + file + "\n";
+        m["sections"].push_back(
+            {{"index", i + 1}, {"file", file}, {"title", title}, {"samples", n}, {"sentences", std::move(sentences)}});
+    }
+    write_file_atomic(folder / "synthetic.m3u8", playlist);  // render writes it; check_article reads it
+    return m;
+}
+
+std::vector<float> read_floats(const fs::path& p) {
+    SF_INFO info{};
+    SNDFILE* f = sf_open(p.c_str(), SFM_READ, &info);
+    REQUIRE(f);
+    std::vector<float> out(static_cast<std::size_t>(info.frames));
+    CHECK(sf_read_float(f, out.data(), info.frames) == info.frames);
+    sf_close(f);
+    return out;
+}
+
+ListenOptions synthetic_options() {
+    ListenOptions o;  // -16 LUFS, -1 dBTP, the rate kept
+    o.date = "2026-11-24";
+    return o;
+}
+
+// How many samples of `out` (a written file) are `in` (as first written to
+// int16) times one factor, to within one int16 step: the factor is fitted
+// from the loudest unlimited samples (the manifest's gain_db is rounded).
+std::size_t samples_at_one_gain(const std::vector<float>& in, const std::vector<float>& out) {
+    REQUIRE(in.size() == out.size());
+    const std::vector<std::int16_t> written = to_int16(in, 1.0);
+    double num = 0, den = 0;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        num += static_cast<double>(out[i]) * written[i] / 32768.0;
+        den += static_cast<double>(written[i]) * written[i] / 32768.0 / 32768.0;
+    }
+    const double factor = den > 0 ? num / den : 1;
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < in.size(); ++i)
+        n += std::fabs(out[i] * 32768.0 - written[i] * factor) <= 1.0;
+    return n;
+}
+
 }  // namespace
 
 TEST_CASE("time formats: CUE frames, LRC centiseconds, SRT commas, VTT dots", "[listen]") {
@@ -350,12 +460,14 @@ TEST_CASE("transcript texts: SRT blocks, VTT escapes, LRC closing stamp, CUE quo
                                    "    PERFORMER \"B\"\n    INDEX 01 00:01:00\n");
 }
 
-TEST_CASE("gain: loudness to target unless the true-peak ceiling is lower", "[listen]") {
-    CHECK(normalising_gain_db(-20, -8, -16, -1) == Approx(4));      // peak ends at -4: target wins
-    CHECK(normalising_gain_db(-20, -2, -16, -1) == Approx(1));      // peak would be +2: ceiling wins
-    CHECK(normalising_gain_db(-12, -0.5, -16, -1) == Approx(-4));   // turning down
-    CHECK(normalising_gain_db(-HUGE_VAL, -HUGE_VAL, -16, -1) == 0);  // silence stays silent
+TEST_CASE("make-up gain: target minus measured, whatever the peak, and silence stays silent", "[listen]") {
+    CHECK(makeup_gain_db(-20, -16) == Approx(4));
+    CHECK(makeup_gain_db(-12, -16) == Approx(-4));     // turning down
+    CHECK(makeup_gain_db(-HUGE_VAL, -16) == 0);         // silence
     CHECK(db_to_factor(-6.0206) == Approx(0.5).epsilon(1e-4));
+    std::vector<float> v{0.25f, -0.5f};
+    apply_gain(v, 2.0);
+    CHECK(v == std::vector<float>{0.5f, -1.0f});
     CHECK(to_int16({0.5f, -1.0f, 0.9f}, 2.0) == std::vector<std::int16_t>{32767, -32768, 32767});
 }
 
@@ -367,6 +479,162 @@ TEST_CASE("positions rescale to the nearest sample, and resampled lengths are ex
     for (std::size_t i = 0; i < tone.size(); ++i) tone[i] = 0.5f * std::sin(static_cast<float>(i) * 0.05f);
     CHECK(resample(tone, 22050, 48000).size() == resampled_length(tone.size(), 22050, 48000));
     CHECK(resample(tone, 22050, 22050) == tone);
+}
+
+TEST_CASE("limiter: a loud sine burst in quiet noise is capped, the length kept, quiet parts sample-equal",
+          "[listen][limiter]") {
+    const int rate = 22050;
+    std::vector<float> in = noise(2 * rate, 0.01f);
+    const std::size_t from = rate * 8 / 10, to = rate;  // 0.8 s to 1.0 s
+    add_sine(in, from, to, 1000, 0.75, rate);
+    apply_gain(in, 2.0);  // the article's make-up gain: the burst now peaks at +3.5 dBFS
+    REQUIRE(true_peak_of(in, rate) > 3);
+
+    PeakLimiter limiter(rate, LimiterSettings{});
+    std::vector<float> out;
+    // Odd block sizes: the state runs on across blocks.
+    for (std::size_t at = 0, block = 1; at < in.size(); at += block, block = block * 3 % 1001 + 1)
+        limiter.process(in.data() + at, std::min(block, in.size() - at), out);
+    CHECK(out.size() < in.size());  // the look-ahead is still held back
+    limiter.finish(out);
+    REQUIRE(out.size() == in.size());
+
+    CHECK(true_peak_of(out, rate) <= -1.0 + 0.1);
+    const double threshold = db_to_factor(-1.0 - LimiterSettings{}.margin_db);
+    CHECK(*std::max_element(out.begin(), out.end()) <= threshold);
+    const LimiterReport& r = limiter.report();
+    CHECK(r.engaged());
+    CHECK(r.samples == in.size());
+    // The burst (1.5) plus the noise (0.02) over the threshold; a little
+    // more where the burst's abrupt onset overshoots between samples.
+    CHECK(r.max_gain_reduction_db >= 20 * std::log10(1.5 / threshold));
+    CHECK(r.max_gain_reduction_db <= 20 * std::log10(1.52 / threshold) + 0.2);
+    // Quiet parts: bit-identical before the attack starts (5 ms + detector)
+    // and after the release ends (80 ms + look-ahead).
+    const std::size_t before = from - rate / 100, after = to + rate / 10;
+    CHECK(std::equal(in.begin(), in.begin() + before, out.begin()));
+    CHECK(std::equal(in.begin() + after, in.end(), out.begin() + after));
+    CHECK(r.limited_samples < after - before);
+    // In the burst the gain dips, it never boosts.
+    for (std::size_t i = before; i < after; ++i) REQUIRE(std::fabs(out[i]) <= std::fabs(in[i]) + 1e-7f);
+}
+
+TEST_CASE("limiter: peaks between samples are caught", "[listen][limiter]") {
+    // A sine at a quarter of the rate, 45 degrees off the sample grid: every
+    // sample is at 0.707 of the true peak, which is 0 dBTP. A sample-peak
+    // limiter would see -3 dB and pass it.
+    const int rate = 48000;
+    std::vector<float> in(rate / 2, 0.0f);
+    for (std::size_t i = rate / 10; i < in.size() - rate / 10; ++i)
+        in[i] = static_cast<float>(std::sin(kPi / 2 * static_cast<double>(i) + kPi / 4));
+    REQUIRE(*std::max_element(in.begin(), in.end()) < db_to_factor(-2.9));
+    REQUIRE(true_peak_of(in, rate) > -0.5);
+    std::vector<float> out = in;
+    const LimiterReport r = limit_in_place(out, rate, LimiterSettings{});
+    CHECK(r.engaged());
+    CHECK(true_peak_of(out, rate) <= -1.0 + 0.1);
+}
+
+TEST_CASE("limiter: audio under the ceiling passes bit-identical, in any blocks, and edge cases", "[listen][limiter]") {
+    const int rate = 22050;
+    std::vector<float> in = noise(rate, 0.5f);  // peaks under -6 dBFS
+    std::vector<float> whole = in;
+    const LimiterReport r = limit_in_place(whole, rate, LimiterSettings{});
+    CHECK(whole == in);
+    CHECK_FALSE(r.engaged());
+    CHECK(r.max_gain_reduction_db == 0);
+    CHECK(r.samples == in.size());
+
+    // The same output whether fed whole or one sample at a time.
+    add_sine(in, rate / 4, rate / 2, 440, 0.9, rate);
+    std::vector<float> a = in, b;
+    limit_in_place(a, rate, LimiterSettings{});
+    PeakLimiter one(rate, LimiterSettings{});
+    for (const float x : in) one.process(&x, 1, b);
+    one.finish(b);
+    CHECK(a == b);
+    CHECK(one.report().engaged());
+
+    std::vector<float> empty;
+    CHECK(limit_in_place(empty, rate, LimiterSettings{}).samples == 0);
+    CHECK(empty.empty());
+    LimiterSettings bad;
+    bad.release_ms = 0;
+    CHECK_THROWS_AS(PeakLimiter(rate, bad), std::invalid_argument);
+    CHECK_THROWS_AS(PeakLimiter(0, LimiterSettings{}), std::invalid_argument);
+}
+
+TEST_CASE("finish_article with the limiter on synthetic sections: -16 LUFS under -1 dBTP, lengths and chapters unchanged",
+          "[listen][limiter]") {
+    const int rate = 22050;
+    const fs::path folder = fresh_dir("synthetic");
+    // Peaky bursts far below -16 LUFS: the gain to -16 puts the accented
+    // bursts over the ceiling, while the middle section, quieter and without
+    // accents, stays under it and so must come out at exactly the one gain.
+    const std::vector<std::vector<float>> in{buzz_section(rate, 0.1, 16, 8), buzz_section(rate, 0.05, 7, 0),
+                                             buzz_section(rate, 0.1, 16, 8)};
+    json m = synthetic_article(folder, in, rate);
+    finish_article(folder, m, synthetic_options());
+
+    const auto [lufs, peak] = loudness_of(folder / "synthetic.wav");
+    const json& l = m["loudness"];
+    INFO("measured " << lufs << " LUFS, " << peak << " dBTP; manifest " << l.dump());
+    CHECK(std::fabs(lufs - (-16)) < 1.0);
+    CHECK(peak <= -1.0 + 0.1);
+    CHECK(l["limiter"] == true);
+    CHECK(l["max_gain_reduction_db"].get<double>() > 1);
+    CHECK(l["limited_percent"].get<double>() > 0);
+    CHECK(l["limited_percent"].get<double>() < 100);
+    CHECK(l["output_lufs"].get<double>() == Approx(lufs).margin(0.05));
+    CHECK(l["true_peak_dbtp"].get<double>() == Approx(peak).margin(0.05));
+    CHECK(l["limiter_compensation_db"].get<double>() ==
+          Approx(l["gain_db"].get<double>() - (-16 - l["measured_lufs"].get<double>())).margin(0.02));
+
+    // Sample-exact lengths; chapters where the sections were.
+    std::uint64_t at = 0;
+    std::vector<std::vector<float>> out;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        out.push_back(read_floats(folder / m["sections"][i]["file"].get<std::string>()));
+        CHECK(out[i].size() == in[i].size());
+        CHECK(m["sections"][i]["samples"] == in[i].size());
+        CHECK(m["full"]["sections"][i]["start_sample"] == at);
+        CHECK(m["sections"][i]["sentences"][0]["full_start_sample"] == at);
+        at += in[i].size();
+    }
+    CHECK(m["full"]["samples"] == at);
+    check_article(folder, m);
+
+    // One gain for all: the quiet section is its input times that gain, every
+    // sample; the loud ones too, except around their peaks.
+    CHECK(samples_at_one_gain(in[1], out[1]) == in[1].size());
+    for (const std::size_t i : {std::size_t{0}, std::size_t{2}}) {
+        const std::size_t same = samples_at_one_gain(in[i], out[i]);
+        CHECK(same < in[i].size());
+        CHECK(same > in[i].size() / 4);
+    }
+}
+
+TEST_CASE("finish_article: under the ceiling the limiter stays out and the gain is target minus measured",
+          "[listen][limiter]") {
+    const int rate = 22050;
+    const fs::path folder = fresh_dir("synthetic-sine");
+    // A steady 1 kHz sine has a crest of 3 dB: at -16 LUFS it peaks near -13 dBTP.
+    std::vector<float> tone(rate * 3, 0.0f);
+    add_sine(tone, rate / 2, rate * 5 / 2, 1000, 0.05, rate);
+    json m = synthetic_article(folder, {tone}, rate);
+    finish_article(folder, m, synthetic_options());
+    const json& l = m["loudness"];
+    CHECK(l["limiter"] == false);
+    CHECK(l["max_gain_reduction_db"] == 0);
+    CHECK(l["limited_percent"] == 0);
+    CHECK(l["limiter_compensation_db"] == 0);
+    CHECK(l["gain_db"].get<double>() == Approx(-16 - l["measured_lufs"].get<double>()).margin(0.01));
+    const std::vector<float> out = read_floats(folder / "synthetic.wav");
+    CHECK(samples_at_one_gain(tone, out) == tone.size());
+    const auto [lufs, peak] = loudness_of(folder / "synthetic.wav");
+    CHECK(std::fabs(lufs - (-16)) < 0.1);
+    CHECK(peak < -10);
+    check_article(folder, m);
 }
 
 TEST_CASE("listen_options reads the preset's [output] keys", "[listen]") {
@@ -403,25 +671,35 @@ TEST_CASE("full WAV, CUE sheet, LRC, SRT, VTT agree with the manifest, and ffpro
     CHECK(m["sections"][1]["title"] == "新增\"夜归人\"专线");
 }
 
-TEST_CASE("loudness: one gain to the target, true peak under the ceiling", "[listen][espeak]") {
+TEST_CASE("loudness at the default preset: full WAV at -16 LUFS within 1 LU, true peak under -1 dBTP",
+          "[listen][espeak]") {
     Fixture fx;
-    VoicePreset quiet = fx.voice;
-    quiet.loudness_lufs = -23;  // low enough that the peak ceiling cannot bind on eSpeak's speech
-    const RenderResult r = fx.render("loudness", quiet);
-    const json& l = r.manifest["loudness"];
-    CHECK(l["target_lufs"] == -23);
-    CHECK(l["gain_db"].get<double>() == Approx(-23 - l["measured_lufs"].get<double>()).margin(0.02));
-    const auto [lufs, peak] = loudness_of(r.folder / r.manifest["full"]["file"].get<std::string>());
-    CHECK(std::fabs(lufs - (-23)) < 1.0);
+    REQUIRE(fx.voice.loudness_lufs == -16);
+    REQUIRE(fx.voice.true_peak_dbtp == -1);
+    const RenderResult r = fx.render("loudness", fx.voice);
+    const json& m = r.manifest;
+    const auto [lufs, peak] = loudness_of(r.folder / m["full"]["file"].get<std::string>());
+    const json& l = m["loudness"];
+    INFO("measured " << lufs << " LUFS, " << peak << " dBTP; manifest " << l.dump());
+    CHECK(std::fabs(lufs - (-16)) < 1.0);
     CHECK(peak <= -1.0 + 0.1);
+    // eSpeak NG's speech needs the limiter at -16 LUFS, and the manifest says what it did.
+    CHECK(l["target_lufs"] == -16);
+    CHECK(l["limiter"] == true);
+    CHECK(l["max_gain_reduction_db"].get<double>() > 0);
     CHECK(l["output_lufs"].get<double>() == Approx(lufs).margin(0.05));
-
-    // The default target (-16 LUFS at -1 dBTP): whichever limit binds is met.
-    const RenderResult d = fx.render("loudness-default", fx.voice);
-    const auto [lufs_d, peak_d] = loudness_of(d.folder / d.manifest["full"]["file"].get<std::string>());
-    INFO("measured " << lufs_d << " LUFS, " << peak_d << " dBTP");
-    CHECK(peak_d <= -1.0 + 0.1);
-    CHECK((std::fabs(lufs_d - (-16)) < 1.0 || peak_d > -1.0 - 0.1));
+    CHECK(l["true_peak_dbtp"].get<double>() == Approx(peak).margin(0.05));
+    CHECK(l["limiter_compensation_db"].get<double>() >= 0);
+    CHECK(l["limiter_compensation_db"].get<double>() <= 2.0 + 0.01);
+    // Every section file under the ceiling too, and the lengths add up.
+    std::uint64_t total = 0;
+    for (const auto& s : m["sections"]) {
+        const auto [section_lufs, section_peak] = loudness_of(r.folder / s["file"].get<std::string>());
+        CHECK(section_peak <= -1.0 + 0.1);
+        total += s["samples"].get<std::uint64_t>();
+    }
+    CHECK(m["full"]["samples"] == total);
+    check_article(r.folder, m);
 }
 
 TEST_CASE("resampled to 48 kHz with extra formats: positions rescaled, chapters exact", "[listen][espeak]") {
@@ -435,6 +713,11 @@ TEST_CASE("resampled to 48 kHz with extra formats: positions rescaled, chapters 
     CHECK(m["engine"]["sample_rate"] == 22050);
     check_article(r.folder, m);
     check_ffprobe(r.folder, m);
+    // Limited at 48 kHz, where resampling has moved the peaks.
+    const auto [lufs, peak] = loudness_of(r.folder / m["full"]["file"].get<std::string>());
+    INFO("measured " << lufs << " LUFS, " << peak << " dBTP");
+    CHECK(std::fabs(lufs - (-16)) < 1.0);
+    CHECK(peak <= -1.0 + 0.1);
     // Sentence positions scaled from eSpeak NG's rate: the first starts after section_start pause.
     CHECK(m["sections"][0]["sentences"][0]["start_sample"] == 48000 * fx.voice.pause_section_start_ms / 1000);
 
@@ -460,3 +743,4 @@ TEST_CASE("resampled to 48 kHz with extra formats: positions rescaled, chapters 
     CHECK(written == std::set<std::string>{"flac", "ogg", "opus", "mp3"});
     CHECK(written.size() == m["full"]["formats"].size() + m["full"]["skipped_formats"].size());
 }
+

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "assemble/assemble.hpp"
+#include "listen/limiter.hpp"
 #include "listen/loudness.hpp"
 #include "listen/resample.hpp"
 #include "listen/transcripts.hpp"
@@ -127,6 +128,43 @@ LoudnessMeter measure(const std::vector<SectionPlan>& plans, int rate) {
     return meter;
 }
 
+// Gain then limiter, in place: what every section goes through.
+LimiterReport level(std::vector<float>& audio, int rate, double factor, const LimiterSettings& limiter) {
+    apply_gain(audio, factor);
+    return limit_in_place(audio, rate, limiter);
+}
+
+// The most the make-up gain is raised to win back what the limiter takes:
+// beyond this the limiter would be squashing speech, not trimming peaks.
+constexpr double kMaxCompensationDb = 2;
+
+// The one make-up gain (dB) for the article. The limiter takes a little
+// energy off the peaks (0.6-0.8 LU on eSpeak NG speech at -16 LUFS), so
+// the plain gain would land short of the target; trial runs of gain +
+// limiter over the article, at the engine's rate, measure the shortfall and
+// the gain is raised by it (twice at most: the second run checks the first
+// correction, which itself makes the limiter work a little harder).
+double choose_gain(const std::vector<SectionPlan>& plans, int rate, double measured, double target,
+                   const LimiterSettings& limiter) {
+    const double base = makeup_gain_db(measured, target);
+    double gain = base;
+    for (int trial = 0; trial < 2 && std::isfinite(measured); ++trial) {
+        LoudnessMeter meter(rate);
+        LimiterReport limited;
+        for (const auto& p : plans) {
+            check_cancel();
+            std::vector<float> audio = read_section(p.path, rate, p.in_samples).samples;
+            limited.add(level(audio, rate, db_to_factor(gain), limiter));
+            meter.add(audio);
+        }
+        const double shortfall = target - meter.integrated_lufs();
+        spdlog::debug("trial gain {:.2f} dB: {:.2f} LUFS after the limiter", gain, target - shortfall);
+        if (!limited.engaged() || std::fabs(shortfall) < 0.05 || !std::isfinite(shortfall)) break;
+        gain = std::min(gain + shortfall, base + kMaxCompensationDb);
+    }
+    return gain;
+}
+
 std::string stem_of(const std::string& name) { return fs::path(name).stem().string(); }
 
 // A paragraph's label when the file has none to keep (same rule as assemble).
@@ -221,12 +259,20 @@ std::vector<Cue> section_chapters(const std::vector<SectionPlan>& plans) {
     return cues;
 }
 
-json loudness_json(double measured, double peak, const ListenOptions& o, double gain, const LoudnessMeter& after) {
+json loudness_json(double measured, double peak, const ListenOptions& o, double gain, const LimiterReport& limited,
+                   const LoudnessMeter& after) {
+    const double compensation = gain - makeup_gain_db(measured, o.loudness_lufs);
+    const double percent =
+        limited.samples ? 100.0 * static_cast<double>(limited.limited_samples) / static_cast<double>(limited.samples) : 0;
     return {{"measured_lufs", round2(measured)},
             {"measured_true_peak_dbtp", round2(peak)},
             {"target_lufs", o.loudness_lufs},
             {"true_peak_ceiling_dbtp", o.true_peak_dbtp},
             {"gain_db", round2(gain)},
+            {"limiter_compensation_db", round2(compensation)},
+            {"limiter", limited.engaged()},
+            {"max_gain_reduction_db", round2(limited.max_gain_reduction_db)},
+            {"limited_percent", round2(percent)},
             {"true_peak_dbtp", round2(after.true_peak_dbtp())},
             {"output_lufs", round2(after.integrated_lufs())}};
 }
@@ -272,8 +318,11 @@ void finish_article(const fs::path& folder, json& manifest, const ListenOptions&
 
     const LoudnessMeter before = measure(plans, in_rate);
     const double measured = before.integrated_lufs(), peak = before.true_peak_dbtp();
-    const double gain = normalising_gain_db(measured, peak, options.loudness_lufs, options.true_peak_dbtp);
+    LimiterSettings limiter;
+    limiter.ceiling_dbtp = options.true_peak_dbtp;
+    const double gain = choose_gain(plans, in_rate, measured, options.loudness_lufs, limiter);
     const double factor = db_to_factor(gain);
+    LimiterReport limited;
     spdlog::debug("loudness {:.2f} LUFS, true peak {:.2f} dBTP: gain {:.2f} dB", measured, peak, gain);
 
     const std::string comment =
@@ -289,8 +338,13 @@ void finish_article(const fs::path& folder, json& manifest, const ListenOptions&
         const SectionPlan& p = plans[i];
         json& section = sections[i];
         SectionFile in = read_section(p.path, in_rate, p.in_samples);
-        const std::vector<std::int16_t> audio = to_int16(resample(in.samples, in_rate, out_rate), factor);
+        // Gain, then the limiter, at the output rate: resampling moves
+        // inter-sample peaks, so they are caught where they will be played.
+        std::vector<float> leveled = resample(in.samples, in_rate, out_rate);
         std::vector<float>().swap(in.samples);
+        limited.add(level(leveled, out_rate, factor, limiter));
+        const std::vector<std::int16_t> audio = to_int16(leveled, 1.0);
+        std::vector<float>().swap(leveled);
         after.add(as_float(audio));
 
         json& sentences = section.at("sentences");
@@ -325,7 +379,10 @@ void finish_article(const fs::path& folder, json& manifest, const ListenOptions&
     write_file_atomic(folder / (stem + ".vtt"), vtt_text(full_lines));
 
     manifest["duration_ms"] = samples_to_ms(total, out_rate);
-    manifest["loudness"] = loudness_json(measured, peak, options, gain, after);
+    if (limited.engaged())
+        spdlog::debug("limiter: up to {:.2f} dB on {} of {} samples", limited.max_gain_reduction_db,
+                      limited.limited_samples, limited.samples);
+    manifest["loudness"] = loudness_json(measured, peak, options, gain, limited, after);
     json format_names = json::array();
     for (const AudioFormat f : options.formats) format_names.push_back(format_name(f));
     manifest["output"] = {{"sample_rate", out_rate}, {"formats", std::move(format_names)}};

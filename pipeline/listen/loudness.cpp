@@ -46,11 +46,13 @@ double LoudnessMeter::true_peak_dbtp() const {
     return peak > 0 ? 20 * std::log10(peak) : -HUGE_VAL;
 }
 
-double normalising_gain_db(double measured_lufs, double peak_dbtp, double target_lufs, double ceiling_dbtp) {
-    if (!std::isfinite(measured_lufs)) return 0;
-    double gain = target_lufs - measured_lufs;
-    if (std::isfinite(peak_dbtp) && peak_dbtp + gain > ceiling_dbtp) gain = ceiling_dbtp - peak_dbtp;
-    return gain;
+double makeup_gain_db(double measured_lufs, double target_lufs) {
+    return std::isfinite(measured_lufs) ? target_lufs - measured_lufs : 0;
+}
+
+void apply_gain(std::vector<float>& samples, double factor) {
+    if (factor == 1.0) return;
+    for (float& s : samples) s = static_cast<float>(s * factor);
 }
 
 double db_to_factor(double db) { return std::pow(10.0, db / 20.0); }

@@ -39,16 +39,20 @@ private:
     std::unique_ptr<State> state_;
 };
 
-// The gain (dB) that takes audio measured at `measured_lufs` with true peak
-// `peak_dbtp` to `target_lufs`, lowered if needed so that the peak after the
-// gain does not exceed `ceiling_dbtp` (the ceiling wins when it is lower).
-// Silence (measured −∞) gets 0 dB. Pure.
-double normalising_gain_db(double measured_lufs, double peak_dbtp, double target_lufs, double ceiling_dbtp);
+// The make-up gain (dB) that takes audio measured at `measured_lufs` to
+// `target_lufs`: their difference. Silence (measured −∞) gets 0 dB. The
+// true-peak ceiling is not this gain's business: the limiter (limiter.hpp)
+// holds the few peaks the gain pushes past it. Pure.
+double makeup_gain_db(double measured_lufs, double target_lufs);
+
+// Multiplies every sample by `factor` (1 leaves them bit-identical).
+void apply_gain(std::vector<float>& samples, double factor);
 
 // dB → linear amplitude factor.
 double db_to_factor(double db);
 
-// Multiplies by `factor` and rounds to int16 with clipping at full scale.
+// Multiplies by `factor` and rounds to int16 with clipping at full scale
+// (after the limiter nothing is near full scale; the clip is a last guard).
 // `samples` are floats as read by libsndfile (int16 / 32768).
 std::vector<std::int16_t> to_int16(const std::vector<float>& samples, double factor);
 
