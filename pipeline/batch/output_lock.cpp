@@ -25,16 +25,6 @@ std::string holder_pid(int fd) {
     return s.empty() ? "unknown" : s;
 }
 
-// True when nobody holds the flock on `lock_path` (or it does not exist):
-// the staging folder's owner has exited, however it exited.
-bool owner_gone(const std::string& lock_path) {
-    const int fd = ::open(lock_path.c_str(), O_RDWR | O_CLOEXEC);
-    if (fd < 0) return errno == ENOENT;
-    const bool free = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
-    ::close(fd);
-    return free;
-}
-
 }  // namespace
 
 OutputLock::OutputLock(const fs::path& output_root, bool wait, const std::string& name) {
@@ -62,18 +52,6 @@ OutputLock::OutputLock(const fs::path& output_root, bool wait, const std::string
 
 OutputLock::~OutputLock() {
     if (fd_ >= 0) ::close(fd_);  // closing releases the flock
-}
-
-void remove_stale_staging(const fs::path& output_root) {
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(output_root, ec)) {
-        const std::string name = e.path().filename().string();
-        if (name.empty() || name[0] != '.' || name.find(".tmp-") == std::string::npos || !e.is_directory(ec)) continue;
-        const std::string lock = e.path().string() + ".lock";
-        if (!owner_gone(lock)) continue;
-        fs::remove_all(e.path(), ec);
-        ::unlink(lock.c_str());
-    }
 }
 
 }  // namespace briefing

@@ -7,15 +7,14 @@
 // the process dies, however it dies (even SIGKILL), so a stale lock file can
 // never block a later run: only a live holder can.
 //
-// Leftovers of killed runs (staging folders ".<slug>.tmp-<host>-<pid>") are
-// removed by remove_stale_staging when their owner is provably gone: each
-// staging folder has a sibling ".lock" file its render holds with flock, and
-// the kernel releases that lock when the render dies however it dies. No PID
-// is trusted (PIDs are reused, and mean nothing on another machine).
+// Leftovers of killed runs are removed with remove_stale_staging
+// (write/staging.hpp) once the lock is taken.
 #pragma once
 
 #include <filesystem>
 #include <string>
+
+#include "write/staging.hpp"  // remove_stale_staging, used with the lock
 
 namespace briefing {
 
@@ -31,8 +30,5 @@ public:
 private:
     int fd_ = -1;
 };
-
-// Removes staging folders whose owner is gone (see above).
-void remove_stale_staging(const std::filesystem::path& output_root);
 
 }  // namespace briefing

@@ -84,63 +84,6 @@ struct Chapter {
     std::uint64_t start = 0, samples = 0;
 };
 
-// The edition folder while it is written, with a sibling "<folder>.lock"
-// held (flock) while this run owns it, as render does: remove_stale_staging
-// removes only folders whose lock nobody holds. Removed unless committed.
-class Staging {
-public:
-    Staging(const fs::path& root, const std::string& name)
-        : path_(root / ("." + name + ".tmp-" + staging_host() + "-" + std::to_string(::getpid()))),
-          lock_path_(path_.string() + ".lock") {
-        lock_fd_ = ::open(lock_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX) != 0)
-            throw OutputError(lock_path_ + ": cannot create: " + std::strerror(errno));
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-        if (!fs::create_directories(path_, ec) || ec) {
-            release();
-            throw OutputError(path_.string() + ": cannot create: " + (ec ? ec.message() : std::string("exists")));
-        }
-    }
-    ~Staging() {
-        std::error_code ec;
-        if (!committed_) fs::remove_all(path_, ec);
-        release();
-    }
-    Staging(const Staging&) = delete;
-    Staging& operator=(const Staging&) = delete;
-    const fs::path& path() const { return path_; }
-
-    // Swaps the staged folder with `target` in one rename, then removes the old one.
-    void commit(const fs::path& target) {
-        if (::renameat2(AT_FDCWD, path_.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) == 0) {
-            committed_ = true;
-            std::error_code ec;
-            fs::remove_all(path_, ec);
-            return;
-        }
-        if (errno != ENOENT)
-            throw OutputError(target.string() + ": cannot replace the previous edition: " + std::strerror(errno));
-        if (::rename(path_.c_str(), target.c_str()) != 0)
-            throw OutputError(target.string() + ": cannot move the edition into place: " + std::strerror(errno));
-        committed_ = true;
-    }
-
-private:
-    // The lock file goes last, so the folder never outlives it.
-    void release() {
-        if (lock_fd_ < 0) return;
-        ::unlink(lock_path_.c_str());
-        ::close(lock_fd_);
-        lock_fd_ = -1;
-    }
-
-    fs::path path_;
-    std::string lock_path_;
-    int lock_fd_ = -1;
-    bool committed_ = false;
-};
-
 BatchOptions batch_options(const EditionOptions& o) {
     BatchOptions b;
     b.source = o.source;
@@ -686,7 +629,7 @@ EditionResult run_edition(const EditionOptions& o, const Toolkit& tools) {
         result.up_to_date = true;
         result.manifest = read_json(result.folder / "manifest.json");
     } else {
-        Staging staging(editions, slug);
+        StagingFolder staging(editions, slug);
         result.manifest = build_edition(b, items, staging.path(), result.folder);
         staging.commit(result.folder);
     }

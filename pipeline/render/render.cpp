@@ -1,8 +1,5 @@
 #include "render/render.hpp"
 
-#include <fcntl.h>  // AT_FDCWD
-#include <sys/file.h>  // flock
-#include <stdio.h>  // renameat2, RENAME_EXCHANGE (glibc ≥ 2.28)
 #include <unistd.h>
 
 #include <cerrno>
@@ -19,6 +16,7 @@
 #include "listen/listen.hpp"
 #include "text/errors.hpp"
 #include "write/file_names.hpp"
+#include "write/staging.hpp"
 #include "write/text_files.hpp"
 #include "write/wav_writer.hpp"
 
@@ -65,66 +63,6 @@ json voice_json(const VoicePreset& v) {
               {"true_peak_dbtp", v.true_peak_dbtp},
               {"formats", v.output_formats}}}};
 }
-
-// The staging folder, with a sibling "<folder>.lock" held (flock) for as
-// long as this render owns it: a later run that can take that lock knows the
-// owner is gone, whatever its PID has become since (see remove_stale_staging).
-// Removes the folder unless the render committed it.
-class Staging {
-public:
-    Staging(const fs::path& root, const std::string& slug)
-        : path_(root / ("." + slug + ".tmp-" + staging_host() + "-" + std::to_string(::getpid()))),
-          lock_path_(path_.string() + ".lock") {
-        std::error_code ec;
-        fs::create_directories(root, ec);
-        if (ec) throw OutputError(root.string() + ": cannot create the output folder: " + ec.message());
-        lock_fd_ = ::open(lock_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX) != 0)
-            throw OutputError(root.string() + ": cannot write in the output folder: " + std::strerror(errno));
-        fs::remove_all(path_, ec);
-        if (!fs::create_directory(path_, ec) || ec) {
-            release();
-            throw OutputError(root.string() + ": cannot write in the output folder: " +
-                              (ec ? ec.message() : std::string("already exists")));
-        }
-    }
-    ~Staging() {
-        std::error_code ec;
-        if (!committed_) fs::remove_all(path_, ec);
-        release();
-    }
-    const fs::path& path() const { return path_; }
-
-    // Puts the staged folder at `final_dir`, replacing any previous one in a
-    // single atomic exchange, then deletes the previous one.
-    void commit(const fs::path& final_dir) {
-        if (::renameat2(AT_FDCWD, path_.c_str(), AT_FDCWD, final_dir.c_str(), RENAME_EXCHANGE) == 0) {
-            committed_ = true;
-            std::error_code ec;
-            fs::remove_all(path_, ec);  // now holds the previous output
-            return;
-        }
-        if (errno != ENOENT)
-            throw OutputError(final_dir.string() + ": cannot replace the previous output: " + std::strerror(errno));
-        if (::rename(path_.c_str(), final_dir.c_str()) != 0)
-            throw OutputError(final_dir.string() + ": cannot move the output into place: " + std::strerror(errno));
-        committed_ = true;
-    }
-
-private:
-    // The lock file goes last, after the folder, so a folder never outlives it.
-    void release() {
-        if (lock_fd_ < 0) return;
-        ::unlink(lock_path_.c_str());
-        ::close(lock_fd_);
-        lock_fd_ = -1;
-    }
-
-    fs::path path_;
-    std::string lock_path_;
-    int lock_fd_ = -1;
-    bool committed_ = false;
-};
 
 std::string section_file_name(std::size_t index, std::size_t count, const std::string& title,
                               std::set<std::string>& taken) {
@@ -192,12 +130,6 @@ std::string render_fingerprint(const VoicePreset& voice, const RenderOptions& op
            " read_title=" + (options.segment.read_title ? "1" : "0") + " artist=" + options.artist;
 }
 
-std::string staging_host() {
-    char buf[256] = {0};
-    if (::gethostname(buf, sizeof buf - 1) != 0) return "host";
-    return safe_name(buf, "host", 64);
-}
-
 std::string article_slug(const Article& article) { return safe_name(article.title, "article"); }
 
 std::vector<std::vector<SpeechRun>> article_speech(const Article& article, const SegmentOptions& options,
@@ -250,7 +182,7 @@ RenderResult render_article(const fs::path& input, const RenderOptions& options,
     const Article article = ingest(input, options.max_input_bytes);
     const std::vector<SentenceUnit> units = segment(article, options.segment);
     const std::string slug = options.slug.empty() ? article_slug(article) : options.slug;
-    Staging staging(options.output_root, slug);
+    StagingFolder staging(options.output_root, slug);
     const int rate = engine.sample_rate();
 
     json sections = json::array();

@@ -60,9 +60,6 @@ struct RenderOptions {
 // the manifest as "settings"; equal strings mean an equal render.
 std::string render_fingerprint(const VoicePreset& voice, const RenderOptions& options);
 
-// This machine's name as used in staging folder names (safe characters only).
-std::string staging_host();
-
 // The folder name render uses for `article` (its title made safe).
 std::string article_slug(const Article& article);
 
