@@ -39,9 +39,14 @@ SectionAudio assemble_section(std::size_t index, std::string title, int sample_r
     out.index = index;
     out.title = std::move(title);
     out.sample_rate = sample_rate;
-    std::size_t total = 0;
-    for (const auto& s : sentences) total += s.samples.size();
-    out.samples.reserve(total + ms_to_samples(10000, sample_rate));
+    // Reserve exactly what will be written: speech plus every pause. A vector
+    // that outgrows its reservation doubles, briefly holding two copies of
+    // the section (a long section's pauses add up to far more than 10 s).
+    std::size_t total = ms_to_samples(sentences.empty() ? pauses.pause_section_end_ms : 0, sample_rate) +
+                        ms_to_samples(pauses.pause_section_start_ms, sample_rate);
+    for (std::size_t i = 0; i < sentences.size(); ++i)
+        total += sentences[i].samples.size() + ms_to_samples(pause_after(sentences, i, pauses), sample_rate);
+    out.samples.reserve(total);
 
     add_silence(out.samples, ms_to_samples(pauses.pause_section_start_ms, sample_rate));
     for (std::size_t i = 0; i < sentences.size(); ++i) {

@@ -119,13 +119,10 @@ MappedTable MappedTable::open(const std::filesystem::path& path) {
     t.slot_mask_ = h.slot_count - 1;
     t.slots_ = t.base_ + h.slots_off;
     t.pool_ = t.base_ + h.pool_off;
-    for (std::uint64_t i = 0; i < h.slot_count; ++i) {
-        Slot s{};
-        std::memcpy(&s, t.slots_ + i * sizeof(Slot), sizeof s);
-        if (std::uint64_t(s.key_off) + s.key_len > h.pool_size ||
-            std::uint64_t(s.val_off) + s.val_len > h.pool_size)
-            throw bad(path, "damaged: slot points outside the file");
-    }
+    t.pool_size_ = h.pool_size;
+    // Slots are bounds-checked when find() reads them, not here: checking
+    // all of them touched every page of the slot array (tens of MB) and was
+    // most of Briefing's start-up time.
     return t;
 }
 
@@ -136,7 +133,13 @@ std::optional<std::string_view> MappedTable::find(std::string_view key) const {
         Slot s{};
         std::memcpy(&s, slots_ + i * sizeof(Slot), sizeof s);
         if (s.key_len == 0) return std::nullopt;
-        if (s.key_len == key.size() && std::memcmp(pool_ + s.key_off, key.data(), key.size()) == 0)
+        if (s.key_len != key.size()) continue;
+        // A damaged slot (pointing outside the pool) answers nothing.
+        if (std::uint64_t(s.key_off) + s.key_len > pool_size_ || std::uint64_t(s.val_off) + s.val_len > pool_size_)
+            return std::nullopt;
+        const unsigned char* k = pool_ + s.key_off;
+        // The last byte first: CJK keys of one length share their lead bytes.
+        if (k[s.key_len - 1] == static_cast<unsigned char>(key.back()) && std::memcmp(k, key.data(), key.size()) == 0)
             return std::string_view(reinterpret_cast<const char*>(pool_ + s.val_off), s.val_len);
     }
     return std::nullopt;
@@ -152,6 +155,7 @@ MappedTable& MappedTable::operator=(MappedTable&& o) noexcept {
         slot_mask_ = o.slot_mask_;
         slots_ = o.slots_;
         pool_ = o.pool_;
+        pool_size_ = o.pool_size_;
         o.base_ = nullptr;
         o.size_ = 0;
     }

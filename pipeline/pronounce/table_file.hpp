@@ -54,7 +54,9 @@ private:
 // A compiled table opened read-only with mmap.
 class MappedTable {
 public:
-    // Maps `path` and checks the header, sizes and every slot's bounds.
+    // Maps `path` and checks the header and sizes. Slots are checked as
+    // find() reads them (a slot pointing outside the file answers nothing),
+    // so opening touches one page, not the whole table.
     // Throws std::runtime_error naming the file when it is missing, cannot be
     // mapped, or is not a valid table (truncated, wrong magic).
     static MappedTable open(const std::filesystem::path& path);
@@ -76,6 +78,7 @@ private:
     std::uint64_t slot_mask_ = 0;          // slot count - 1
     const unsigned char* slots_ = nullptr;
     const unsigned char* pool_ = nullptr;
+    std::uint64_t pool_size_ = 0;          // bytes in the pool
 };
 
 }  // namespace briefing::pronounce
