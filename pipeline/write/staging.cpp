@@ -3,6 +3,7 @@
 #include <fcntl.h>      // AT_FDCWD
 #include <stdio.h>      // renameat2, RENAME_EXCHANGE (glibc ≥ 2.28)
 #include <sys/file.h>   // flock
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -27,6 +28,24 @@ bool owner_gone(const std::string& lock_path) {
     return free;
 }
 
+// Opens and locks `path`, making sure the locked file is still the one at
+// `path`: a remover may unlink a lock file between our open and our flock
+// (it saw it unlocked), and a lock on an unlinked file protects nothing.
+int lock_file(const std::string& path) {
+    for (;;) {
+        const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0 || ::flock(fd, LOCK_EX) != 0) {
+            if (fd >= 0) ::close(fd);
+            return -1;
+        }
+        struct stat held {}, named {};
+        if (::fstat(fd, &held) == 0 && ::stat(path.c_str(), &named) == 0 && held.st_ino == named.st_ino &&
+            held.st_dev == named.st_dev)
+            return fd;
+        ::close(fd);
+    }
+}
+
 }  // namespace
 
 std::string staging_host() {
@@ -41,8 +60,8 @@ StagingFolder::StagingFolder(const fs::path& root, const std::string& name)
     std::error_code ec;
     fs::create_directories(root, ec);
     if (ec) throw OutputError(root.string() + ": cannot create the output folder: " + ec.message());
-    lock_fd_ = ::open(lock_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX) != 0)
+    lock_fd_ = lock_file(lock_path_);
+    if (lock_fd_ < 0)
         throw OutputError(root.string() + ": cannot write in the output folder: " + std::strerror(errno));
     fs::remove_all(path_, ec);
     if (!fs::create_directory(path_, ec) || ec) {
@@ -84,11 +103,16 @@ void remove_stale_staging(const fs::path& root) {
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(root, ec)) {
         const std::string name = e.path().filename().string();
-        if (name.empty() || name[0] != '.' || name.find(".tmp-") == std::string::npos || !e.is_directory(ec)) continue;
-        const std::string lock = e.path().string() + ".lock";
-        if (!owner_gone(lock)) continue;
-        fs::remove_all(e.path(), ec);
-        ::unlink(lock.c_str());
+        if (name.empty() || name[0] != '.' || name.find(".tmp-") == std::string::npos) continue;
+        if (e.is_directory(ec)) {
+            const std::string lock = e.path().string() + ".lock";
+            if (!owner_gone(lock)) continue;
+            fs::remove_all(e.path(), ec);
+            ::unlink(lock.c_str());
+        } else if (e.path().extension() == ".lock" && !fs::exists(e.path().parent_path() / e.path().stem(), ec)) {
+            // A writer killed before creating its folder, or after removing it.
+            if (owner_gone(e.path().string())) ::unlink(e.path().c_str());
+        }
     }
 }
 

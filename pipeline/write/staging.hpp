@@ -13,7 +13,7 @@
 // writer's leftovers from a live writer's folder without trusting PIDs
 // (which are reused, and mean nothing on another machine). The lock file is
 // created before the folder and removed after it, so a folder without one
-// is always a leftover.
+// is always a leftover; an unlocked lock file without its folder is one too.
 //
 // Errors are OutputError naming the folder. Not copyable.
 #pragma once
