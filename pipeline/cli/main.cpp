@@ -82,6 +82,16 @@ void setup_logging(const Options& o) {
 
 fs::path voices_dir() { return text::data_dir() / "voices"; }
 
+// The read-only text tools, loaded once per run from the data directory.
+struct Tools {
+    Normaliser normaliser;
+    Pronouncer pronouncer;
+    Toolkit kit{normaliser, pronouncer};
+
+    Tools() : normaliser(Normaliser::load(text::data_dir())), pronouncer(Pronouncer::load(text::data_dir())) {}
+    Tools(const Tools&) = delete;  // `kit` refers to the members
+};
+
 
 SegmentOptions segment_options(const Options& o) {
     SegmentOptions s;
@@ -105,10 +115,8 @@ void warm_render(const Options& o, const VoicePreset& voice, const Toolkit& tool
 
 int run_render(const Options& o) {
     const VoicePreset voice = load_voice(o.voice, voices_dir());
-    const fs::path data = text::data_dir();
-    const Normaliser normaliser = Normaliser::load(data);
-    const Pronouncer pronouncer = Pronouncer::load(data);
-    const Toolkit tools{normaliser, pronouncer};
+    const Tools loaded;
+    const Toolkit& tools = loaded.kit;
     // With one job the engine starts first, so missing eSpeak NG data or voices
     // are reported before the output folder is touched. Worker processes
     // (--jobs N) must fork before any engine exists; they report the same
@@ -145,9 +153,7 @@ int run_render(const Options& o) {
 }
 
 int run_batch_command(const Options& o) {
-    const fs::path data = text::data_dir();
-    const Normaliser normaliser = Normaliser::load(data);
-    const Pronouncer pronouncer = Pronouncer::load(data);
+    const Tools tools;
     BatchOptions b;
     b.source = o.inputs.at(0);
     b.output_root = o.output;
@@ -172,7 +178,7 @@ int run_batch_command(const Options& o) {
     b.segment = segment_options(o);
     b.max_input_bytes = o.max_input_mb << 20;
     install_signal_handlers();
-    const BatchSummary s = run_batch(b, {normaliser, pronouncer});
+    const BatchSummary s = run_batch(b, tools.kit);
     for (const auto& a : s.articles) {
         if (a.outcome == Outcome::Failed) spdlog::error("{}", a.message);
         if (a.outcome == Outcome::WouldRender) std::cout << "would render " << a.input << " → " << a.folder << "\n";
@@ -194,9 +200,7 @@ std::string today() {
 }
 
 int run_edition(const Options& o) {
-    const fs::path data = text::data_dir();
-    const Normaliser normaliser = Normaliser::load(data);
-    const Pronouncer pronouncer = Pronouncer::load(data);
+    const Tools tools;
     EditionOptions e;
     e.source = o.inputs.at(0);
     e.output_root = o.output;
@@ -215,7 +219,7 @@ int run_edition(const Options& o) {
     e.feed.title = o.feed_title;
     e.feed.base_url = o.base_url;
     install_signal_handlers();
-    const EditionResult r = run_edition(e, {normaliser, pronouncer});
+    const EditionResult r = run_edition(e, tools.kit);
     spdlog::info("articles: {} rendered, {} up to date", r.batch.rendered, r.batch.up_to_date);
     spdlog::info("{} {} ({} items, {:.1f} min){}", r.up_to_date ? "up to date:" : "edition →", r.folder.string(),
                  r.manifest["items"].size(), r.manifest["duration_ms"].get<double>() / 60000.0,
@@ -275,11 +279,9 @@ void print_readable(const nlohmann::json& j) {
 }
 
 int run_inspect(const Options& o) {
-    const fs::path data = text::data_dir();
-    const Normaliser normaliser = Normaliser::load(data);
-    const Pronouncer pronouncer = Pronouncer::load(data);
+    const Tools tools;
     const nlohmann::json j =
-        inspect_article(ingest(o.inputs.at(0), o.max_input_mb << 20), segment_options(o), {normaliser, pronouncer});
+        inspect_article(ingest(o.inputs.at(0), o.max_input_mb << 20), segment_options(o), tools.kit);
     if (o.json)
         std::cout << j.dump(2) << "\n";
     else
