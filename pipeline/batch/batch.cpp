@@ -14,6 +14,7 @@
 
 #include "batch/output_lock.hpp"
 #include "batch/workers.hpp"
+#include "text/clock.hpp"
 #include "text/errors.hpp"
 #include "text/utf8.hpp"
 #include "write/file_names.hpp"
@@ -126,14 +127,7 @@ std::string lock_name(const BatchOptions& o) {
     return ".briefing-shard-" + std::to_string(o.shard->index + 1) + "-of-" + std::to_string(o.shard->count) + ".lock";
 }
 
-std::string clock_now() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-    return buf;
-}
+std::string clock_now() { return text::now_text("%Y-%m-%d %H:%M:%S", false); }
 
 // Progress on stderr: a bar on a terminal, plain lines otherwise.
 class Progress {

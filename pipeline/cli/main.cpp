@@ -17,6 +17,7 @@
 #include "batch/output_lock.hpp"
 #include "edition/edition.hpp"
 #include "render/render.hpp"
+#include "text/clock.hpp"
 #include "text/data_dir.hpp"
 #include "text/errors.hpp"
 #include "text/utf8.hpp"
@@ -190,14 +191,7 @@ int run_batch_command(const Options& o) {
     return s.failed ? kExitSomeFailed : kExitOk;
 }
 
-std::string today() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
-}
+std::string today() { return text::now_text("%Y-%m-%d", false); }
 
 int run_edition(const Options& o) {
     const Tools tools;

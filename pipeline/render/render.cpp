@@ -14,6 +14,7 @@
 
 #include "assemble/assemble.hpp"
 #include "listen/listen.hpp"
+#include "text/clock.hpp"
 #include "text/errors.hpp"
 #include "write/file_names.hpp"
 #include "write/staging.hpp"
@@ -33,14 +34,7 @@ void check_cancel() {
     if (const int sig = EspeakEngine::cancel_signal().load()) throw Interrupted(sig);
 }
 
-std::string utc_now() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
+std::string utc_now() { return text::now_text("%Y-%m-%dT%H:%M:%SZ", true); }
 
 json voice_json(const VoicePreset& v) {
     return {{"name", v.name},
