@@ -198,19 +198,47 @@ def row_edit(t, b, work, reps, article):
           f"full render {median(full):.3f} s", f"{r:.2f}x", "<= 0.1x", r <= 0.1)
 
 
-def peak_within(cmd, budget):
-    """Runs cmd for at most `budget` seconds (SIGTERM then); returns (peak RSS KiB, finished, seconds)."""
+def rss_kib(pid):
+    try:
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def listen_started(out):
+    """True once the listen stage has begun: it writes the first .lrc into the staging folder."""
+    for entry in os.scandir(out):
+        if entry.is_dir() and entry.name.startswith(".") and ".tmp-" in entry.name:
+            if any(e.name.endswith(".lrc") for e in os.scandir(entry.path)):
+                return True
+    return False
+
+
+def profile_render(cmd, out, budget):
+    """Runs a render for at most `budget` seconds (SIGTERM then). Returns (peak RSS KiB over the
+    whole run, peak RSS sampled every 20 ms before the listen stage began, finished?, seconds)."""
     start = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    finished = True
-    while p.poll() is None:
+    finished, before_listen, listening = True, 0, False
+    while True:
+        done, _, ru = os.wait4(p.pid, os.WNOHANG)  # wait4, not poll(): it keeps the rusage
+        if done:
+            break
+        if not listening:
+            listening = listen_started(out)
+            if not listening:
+                before_listen = max(before_listen, rss_kib(p.pid))
         if time.perf_counter() - start > budget:
             finished = False
             p.send_signal(signal.SIGTERM)
+            _, _, ru = os.wait4(p.pid, 0)
             break
-        time.sleep(0.05)
-    _, _, ru = os.wait4(p.pid, 0)
-    return ru.ru_maxrss, finished, time.perf_counter() - start
+        time.sleep(0.02)
+    p.returncode = 0
+    return ru.ru_maxrss, before_listen, finished, time.perf_counter() - start
 
 
 def row_memory(t, b, work):
@@ -221,14 +249,21 @@ def row_memory(t, b, work):
         f.write(corpus.markdown_article(rng, "五十千字节摘要", 50_000))
     with open(big, "w") as f:
         f.write(corpus.markdown_article(rng, "五兆字节摘要", 5_000_000))
-    _, _, small_kib = render(b, small, fresh(os.path.join(work, "m-small")), "--no-cache")
-    big_kib, finished, secs = peak_within(
-        [b, "render", big, "-o", fresh(os.path.join(work, "m-big")), "--no-cache", "-q"], MEMORY_BUDGET_S)
-    grow = (big_kib - small_kib) / 1024
-    note = "whole render" if finished else f"first {secs:.0f} s of the render"
-    t.add(5, f"peak RSS rendering a 5 MB Markdown digest ({note})", f"{big_kib / 1024:.1f} MiB",
-          f"50 KB digest {small_kib / 1024:.1f} MiB", f"+{grow:.1f} MiB", "<= +32 MiB", grow <= 32)
-    return big
+    out = fresh(os.path.join(work, "m-small"))
+    small_kib, small_pre, _, _ = profile_render([b, "render", small, "-o", out, "--no-cache", "-q"], out, 3600)
+    out = fresh(os.path.join(work, "m-big"))
+    big_kib, big_pre, finished, secs = profile_render([b, "render", big, "-o", out, "--no-cache", "-q"], out,
+                                                      MEMORY_BUDGET_S)
+    # The 5 MB digest is ~120 hours of audio: the whole render does not fit a
+    # benchmark, so it runs for MEMORY_BUDGET_S (ingest, segmentation and the
+    # first sections' synthesis and writing). Its peak is compared with the
+    # 50 KB digest's peak over the same stages (before listen begins);
+    # listen's own peak, per section, is the 50 KB digest's whole-render peak.
+    grow = (big_kib - (small_kib if finished else small_pre)) / 1024
+    note = "whole render" if finished else f"first {secs:.0f} s"
+    t.add(5, f"peak RSS, 5 MB Markdown digest ({note}) vs 50 KB digest before listen",
+          f"{big_kib / 1024:.1f} MiB", f"{small_pre / 1024:.1f} MiB (whole render {small_kib / 1024:.1f} MiB)",
+          f"{grow:+.1f} MiB", "<= +32 MiB", grow <= 32)
 
 
 def row_text(t, b, work, reps):

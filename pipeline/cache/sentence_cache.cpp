@@ -1,6 +1,7 @@
 #include "cache/sentence_cache.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -18,26 +19,44 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr char kMagic[8] = {'B', 'R', 'F', 'C', 'A', 'C', 'H', 'E'};
-constexpr std::uint32_t kFormat = 1;
+constexpr std::uint32_t kFormat = 2;
 
 struct Header {
     char magic[8];
     std::uint32_t format;
     std::uint32_t sample_rate;
     std::uint64_t count;
-    char checksum[64];  // SHA-256 hex of the sample bytes
+    char checksum[64];  // checksum() in hex, then '0's
 };
 
+// Guards against damage (a torn write, a flipped bit), not against forgery:
+// a 64-bit multiply-xor over 8-byte words. SHA-256 here was most of the time
+// a warm re-render spent outside the kernel; this runs at memory speed.
+// Every step is a bijection of the running value, so any one changed word
+// always changes the result.
 std::string checksum(const std::vector<std::int16_t>& samples) {
-    return text::sha256_hex(std::string_view(reinterpret_cast<const char*>(samples.data()),
-                                             samples.size() * sizeof(std::int16_t)));
+    const auto* bytes = reinterpret_cast<const unsigned char*>(samples.data());
+    const std::size_t size = samples.size() * sizeof(std::int16_t);
+    std::uint64_t h = 0xcbf29ce484222325ULL ^ size;
+    std::size_t i = 0;
+    for (; i + 8 <= size; i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, bytes + i, 8);
+        h = (h ^ word) * 0x100000001b3ULL;
+        h ^= h >> 29;
+    }
+    for (; i < size; ++i) h = (h ^ bytes[i]) * 0x100000001b3ULL;
+    char hex[65];
+    std::snprintf(hex, sizeof hex, "%016llx%048d", static_cast<unsigned long long>(h), 0);
+    return std::string(hex, 64);
 }
 
 }  // namespace
 
 std::string sentence_key(const std::vector<SpeechRun>& runs, const std::string& voice_values,
                          const std::string& engine_version, int sample_rate) {
-    std::string material = "briefing-cache-1\n" + engine_version + "\n" + std::to_string(sample_rate) + "\n" +
+    // "-2": entries of the SHA-256 format are never read, only aged out.
+    std::string material = "briefing-cache-2\n" + engine_version + "\n" + std::to_string(sample_rate) + "\n" +
                            voice_values + "\n";
     for (const auto& r : runs) {
         material += r.english ? "en:" : "zh:";

@@ -6,8 +6,10 @@
 // NG version and sample rate (see sentence_key). Equal keys mean equal audio.
 //
 // Layout: <dir>/<first two hex digits>/<key>.pcm, each file a small header
-// (magic "BRFCACHE", format version, sample rate, sample count, SHA-256 of the
-// samples) followed by the samples as little-endian int16. Entries are
+// (magic "BRFCACHE", format version 2, sample rate, sample count, a 64-bit
+// damage checksum of the samples in hex) followed by the samples as
+// little-endian int16. The checksum catches torn writes and flipped bits; it
+// is not a defence against someone who can write the cache folder. Entries are
 // written to a temporary name and renamed into place, so concurrent worker
 // processes can share one cache: the worst case is the same entry written
 // twice. A damaged entry (short, bad magic, checksum mismatch) counts as a
