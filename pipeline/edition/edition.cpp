@@ -206,7 +206,7 @@ SpokenPart speak_part(const std::vector<std::string>& sentences, int rate, const
     const SectionAudio audio = assemble_section(0, "", engine.sample_rate(), voice, std::move(spoken));
     SpokenPart part;
     part.audio = resample(as_float(audio.samples), engine.sample_rate(), rate);
-    LoudnessMeter meter(rate);
+    LoudnessMeter meter(rate, false);  // only the loudness is used
     meter.add(part.audio);
     apply_gain(part.audio, db_to_factor(makeup_gain_db(meter.integrated_lufs(), voice.loudness_lufs)));
     limit_in_place(part.audio, rate, limiter_settings(voice));

@@ -149,7 +149,7 @@ double choose_gain(const std::vector<SectionPlan>& plans, int rate, double measu
     const double base = makeup_gain_db(measured, target);
     double gain = base;
     for (int trial = 0; trial < 2 && std::isfinite(measured); ++trial) {
-        LoudnessMeter meter(rate);
+        LoudnessMeter meter(rate, false);  // the limiter holds the peaks; only loudness is asked here
         LimiterReport limited;
         for (const auto& p : plans) {
             check_cancel();

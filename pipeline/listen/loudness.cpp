@@ -22,8 +22,9 @@ namespace {
 
 }  // namespace
 
-LoudnessMeter::LoudnessMeter(int sample_rate) : state_(std::make_unique<State>()) {
-    state_->st = ebur128_init(1, static_cast<unsigned long>(sample_rate), EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
+LoudnessMeter::LoudnessMeter(int sample_rate, bool true_peak) : state_(std::make_unique<State>()) {
+    const int mode = true_peak ? EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK : EBUR128_MODE_I;
+    state_->st = ebur128_init(1, static_cast<unsigned long>(sample_rate), mode);
     if (!state_->st) fail("libebur128 cannot start at " + std::to_string(sample_rate) + " Hz");
 }
 
