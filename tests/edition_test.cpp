@@ -60,24 +60,6 @@ json read_json(const fs::path& p) {
     return json::parse(in);
 }
 
-// Runs a program (no shell) and returns its exit code and standard output.
-std::pair<int, std::string> run(const std::vector<std::string>& argv) {
-    const fs::path out = fs::temp_directory_path() / ("briefing_edition_run_" + std::to_string(::getpid()));
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::dup2(::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), 1);
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        ::execvp(args[0], args.data());
-        ::_exit(127);
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    std::string text = test::slurp(out.string());
-    fs::remove(out);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), text};
-}
 
 void make_edition(const fs::path& inbox, const fs::path& out, const std::string& date = "2026-11-24",
                   std::vector<std::string> extra = {}) {
@@ -109,7 +91,7 @@ for item in channel.findall("item"):
 print(json.dumps({"title": channel.findtext("title"), "language": channel.findtext("language"),
                   "description": channel.findtext("description"), "items": items}))
 )PY";
-    const auto [code, out] = run({"python3", "-c", script, feed.string()});
+    const auto [code, out] = test::run_program({"python3", "-c", script, feed.string()});
     INFO(out);
     REQUIRE(code == 0);  // python3 raises (exit 1) when the feed is not well-formed XML
     return json::parse(out);
@@ -244,7 +226,7 @@ TEST_CASE("an edition of three articles has titled chapters, the right opening a
 
     // ffprobe sees the same chapters.
     const auto [code, probe] =
-        run({"ffprobe", "-v", "error", "-show_chapters", "-of", "json", (folder / m["file"].get<std::string>()).string()});
+        test::run_program({"ffprobe", "-v", "error", "-show_chapters", "-of", "json", (folder / m["file"].get<std::string>()).string()});
     INFO(probe);
     REQUIRE(code == 0);  // 127: ffprobe missing (scripts/setup.sh installs ffmpeg)
     const json ff = json::parse(probe)["chapters"];
@@ -285,7 +267,7 @@ TEST_CASE("an edition of three articles has titled chapters, the right opening a
 
     // The enclosure plays for as long as the WAV (MP3 adds < 0.1 s of padding).
     const auto [code2, fmt] =
-        run({"ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "json", enclosure.string()});
+        test::run_program({"ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "json", enclosure.string()});
     REQUIRE(code2 == 0);
     const double seconds = std::stod(json::parse(fmt)["format"]["duration"].get<std::string>());
     CHECK(std::abs(seconds * 1000 - m["duration_ms"].get<double>()) < 200);

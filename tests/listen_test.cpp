@@ -120,24 +120,6 @@ std::vector<std::string> check_riff(const fs::path& p) {
     return labels;
 }
 
-// Runs argv[0] with argv (no shell); returns its exit code and stdout.
-std::pair<int, std::string> run(const std::vector<std::string>& argv) {
-    const fs::path out = fs::temp_directory_path() / ("briefing_listen_run_" + std::to_string(::getpid()));
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::dup2(::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), 1);
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        ::execvp(args[0], args.data());
-        ::_exit(127);
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    std::string text = test::slurp(out.string());
-    fs::remove(out);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), text};
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> out;
@@ -296,7 +278,7 @@ void check_article(const fs::path& folder, const json& m) {
 // ffprobe's chapters for the full file: exactly the manifest's sections.
 void check_ffprobe(const fs::path& folder, const json& m) {
     const fs::path full = folder / m["full"]["file"].get<std::string>();
-    const auto [code, out] = run({"ffprobe", "-v", "error", "-show_chapters", "-of", "json", full.string()});
+    const auto [code, out] = test::run_program({"ffprobe", "-v", "error", "-show_chapters", "-of", "json", full.string()});
     INFO(out);
     REQUIRE(code == 0);  // 127: ffprobe missing (scripts/setup.sh installs ffmpeg)
     const json chapters = json::parse(out)["chapters"];

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace briefing::test {
@@ -25,6 +26,27 @@ struct Run {
 inline std::string slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Runs any program (argv[0] looked up in PATH; no shell) and returns its exit
+// code and standard output. Used for ffprobe and python3 checks.
+inline std::pair<int, std::string> run_program(const std::vector<std::string>& argv) {
+    namespace fs = std::filesystem;
+    const fs::path out = fs::temp_directory_path() / ("briefing_program_" + std::to_string(::getpid()));
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::dup2(::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), 1);
+        std::vector<char*> args;
+        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        ::execvp(args[0], args.data());
+        ::_exit(127);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    std::string text = slurp(out.string());
+    fs::remove(out);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), text};
 }
 
 // Starts the binary in the background with output discarded; returns its pid.
