@@ -43,8 +43,6 @@ unsigned worker_count(const BatchOptions& o, std::size_t work) {
     return static_cast<unsigned>(std::min<std::size_t>(n, std::max<std::size_t>(work, 1)));
 }
 
-fs::path cache_dir(const BatchOptions& o) { return o.cache_dir.empty() ? default_cache_dir(o.output_root) : o.cache_dir; }
-
 RenderOptions render_options(const BatchOptions& o, const fs::path& root) {
     RenderOptions r;
     r.output_root = root;
@@ -183,7 +181,7 @@ int render_worker(SharedWork& work, const std::vector<Planned>& todo, const Batc
         return kVoiceFailure;
     }
     std::unique_ptr<SentenceCache> cache;
-    if (o.use_cache) cache = std::make_unique<SentenceCache>(cache_dir(o), o.cache_max_bytes);
+    if (o.use_cache) cache = std::make_unique<SentenceCache>(cache_dir_of(o), o.cache_max_bytes);
     for (std::size_t i = work.claim(::getpid()); i < work.size(); i = work.claim(::getpid())) {
         ResultSlot& slot = work.slot(i);
         const Planned& p = todo[i];
@@ -224,7 +222,7 @@ CacheStats warm_small_batch(const std::vector<Planned>& todo, unsigned workers, 
             // Reported when the article itself is rendered.
         }
     }
-    return warm_in_parallel(items, workers, cache_dir(o), o.cache_max_bytes);
+    return warm_in_parallel(items, workers, cache_dir_of(o), o.cache_max_bytes);
 }
 
 void collect(SharedWork& work, const std::vector<Planned>& todo, BatchSummary& summary) {
@@ -297,6 +295,10 @@ const char* outcome_name(Outcome o) {
 
 }  // namespace
 
+fs::path cache_dir_of(const BatchOptions& o) {
+    return o.cache_dir.empty() ? default_cache_dir(o.output_root) : o.cache_dir;
+}
+
 CacheStats warm_in_parallel(const std::vector<WarmItem>& items, unsigned jobs, const fs::path& dir,
                             std::uint64_t cache_max_bytes) {
     if (items.empty() || jobs == 0) return {};
@@ -354,7 +356,7 @@ BatchSummary run_batch(const BatchOptions& o, const Toolkit& tools) {
     const std::vector<Planned> todo = plan(jobs, o, summary);
     if (!todo.empty()) render_all(todo, o, tools, summary, start);
     if (o.use_cache && !o.dry_run) {
-        SentenceCache cache(cache_dir(o), o.cache_max_bytes);
+        SentenceCache cache(cache_dir_of(o), o.cache_max_bytes);
         cache.trim();
         summary.cache.evicted = cache.stats().evicted;
     }

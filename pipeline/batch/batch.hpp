@@ -78,6 +78,9 @@ struct BatchSummary {
     CacheStats cache;
 };
 
+// The sentence cache folder a batch with these options uses.
+std::filesystem::path cache_dir_of(const BatchOptions& options);
+
 // Runs a batch. Throws InputError (no such source, malformed job list),
 // OutputError (lock, unwritable folder), EngineError (eSpeak NG unusable in
 // the workers) or Interrupted. Failures of single articles are in the summary.

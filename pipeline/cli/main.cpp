@@ -153,21 +153,29 @@ int run_render(const Options& o) {
     return kExitOk;
 }
 
-int run_batch_command(const Options& o) {
-    const Tools tools;
+// What `batch` and `edition` share: the articles, preset, workers and cache.
+BatchOptions batch_options(const Options& o) {
     BatchOptions b;
     b.source = o.inputs.at(0);
     b.output_root = o.output;
     b.voices_dir = voices_dir();
     b.voice = o.voice;
-    load_voice(o.voice, b.voices_dir);  // an unusable default preset stops the run before any work
     b.jobs = o.jobs;
     b.force = o.force;
-    b.dry_run = o.dry_run;
     b.wait = o.wait;
     b.use_cache = !o.no_cache;
     b.cache_dir = cache_dir_for(o);
     b.cache_max_bytes = std::uint64_t{o.cache_max_mb} << 20;
+    b.segment = segment_options(o);
+    b.max_input_bytes = o.max_input_mb << 20;
+    return b;
+}
+
+int run_batch_command(const Options& o) {
+    const Tools tools;
+    BatchOptions b = batch_options(o);
+    load_voice(o.voice, b.voices_dir);  // an unusable default preset stops the run before any work
+    b.dry_run = o.dry_run;
     if (!o.shard.empty()) {
         try {
             b.shard = parse_shard(o.shard);
@@ -176,8 +184,6 @@ int run_batch_command(const Options& o) {
         }
     }
     b.report = o.report;
-    b.segment = segment_options(o);
-    b.max_input_bytes = o.max_input_mb << 20;
     install_signal_handlers();
     const BatchSummary s = run_batch(b, tools.kit);
     for (const auto& a : s.articles) {
@@ -196,20 +202,9 @@ std::string today() { return text::now_text("%Y-%m-%d", false); }
 int run_edition(const Options& o) {
     const Tools tools;
     EditionOptions e;
-    e.source = o.inputs.at(0);
-    e.output_root = o.output;
+    e.batch = batch_options(o);
     e.title = o.title;
     e.date = o.date.empty() ? today() : o.date;
-    e.voices_dir = voices_dir();
-    e.voice = o.voice;
-    e.jobs = o.jobs;
-    e.force = o.force;
-    e.wait = o.wait;
-    e.use_cache = !o.no_cache;
-    e.cache_dir = cache_dir_for(o);
-    e.cache_max_bytes = std::uint64_t{o.cache_max_mb} << 20;
-    e.segment = segment_options(o);
-    e.max_input_bytes = o.max_input_mb << 20;
     e.feed.title = o.feed_title;
     e.feed.base_url = o.base_url;
     install_signal_handlers();

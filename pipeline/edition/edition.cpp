@@ -84,29 +84,6 @@ struct Chapter {
     std::uint64_t start = 0, samples = 0;
 };
 
-BatchOptions batch_options(const EditionOptions& o) {
-    BatchOptions b;
-    b.source = o.source;
-    b.output_root = o.output_root;
-    b.voices_dir = o.voices_dir;
-    b.voice = o.voice;
-    b.jobs = o.jobs;
-    b.force = o.force;
-    b.wait = o.wait;
-    b.use_cache = o.use_cache;
-    b.cache_dir = o.cache_dir;
-    b.cache_max_bytes = o.cache_max_bytes;
-    b.segment = o.segment;
-    b.artist = o.artist;
-    b.max_input_bytes = o.max_input_bytes;
-    return b;
-}
-
-fs::path cache_dir(const EditionOptions& o) {
-    return o.cache_dir.empty() ? default_cache_dir(o.output_root) : o.cache_dir;
-}
-
-// The articles in job order, each with its render's manifest.
 std::vector<Item> load_items(const EditionOptions& o, const BatchSummary& summary) {
     std::map<std::string, std::string> folders;  // input → folder
     std::string failures;
@@ -115,10 +92,10 @@ std::vector<Item> load_items(const EditionOptions& o, const BatchSummary& summar
         if (a.outcome == Outcome::Failed) failures += (failures.empty() ? "" : "; ") + a.message;
     }
     if (!failures.empty())
-        throw InputError(o.source.string() + ": the edition needs every article, and " +
+        throw InputError(o.batch.source.string() + ": the edition needs every article, and " +
                          std::to_string(summary.failed) + " failed: " + failures);
     std::vector<Item> items;
-    for (const Job& job : discover_jobs(o.source)) {
+    for (const Job& job : discover_jobs(o.batch.source)) {
         Item item;
         item.job = job;
         item.folder = folders.at(job.input.string());
@@ -129,14 +106,14 @@ std::vector<Item> load_items(const EditionOptions& o, const BatchSummary& summar
         item.samples = full.at("samples").get<std::uint64_t>();
         items.push_back(std::move(item));
     }
-    if (items.empty()) throw InputError(o.source.string() + ": no articles (.txt, .md) for the edition");
+    if (items.empty()) throw InputError(o.batch.source.string() + ": no articles (.txt, .md) for the edition");
     return items;
 }
 
 std::string edition_settings(const VoicePreset& voice, const EditionOptions& o) {
     RenderOptions r;
-    r.segment = o.segment;
-    r.artist = o.artist;
+    r.segment = o.batch.segment;
+    r.artist = o.batch.artist;
     return render_fingerprint(voice, r);
 }
 
@@ -415,7 +392,7 @@ struct Build {
 json build_edition(const Build& b, std::vector<Item>& items, const fs::path& dir, const fs::path& final_dir) {
     EspeakEngine engine(b.voice);
     std::optional<SentenceCache> cache;
-    if (b.o.use_cache) cache.emplace(cache_dir(b.o), b.o.cache_max_bytes);
+    if (b.o.batch.use_cache) cache.emplace(cache_dir_of(b.o.batch), b.o.batch.cache_max_bytes);
     SentenceCache* c = cache ? &*cache : nullptr;
     const int rate = b.voice.output_sample_rate > 0 ? b.voice.output_sample_rate : engine.sample_rate();
 
@@ -451,7 +428,7 @@ json build_edition(const Build& b, std::vector<Item>& items, const fs::path& dir
     std::vector<Cue> cues;
     for (const Chapter& ch : chapters) cues.push_back({static_cast<std::uint32_t>(cues.size() + 1), ch.start, ch.title});
     const std::string comment = "Edition by Briefing of " + std::to_string(items.size()) + " articles";
-    const InfoTags tags{b.o.title + " " + b.o.date, b.o.title, b.o.artist, "", b.o.date, comment, "Briefing"};
+    const InfoTags tags{b.o.title + " " + b.o.date, b.o.title, b.o.batch.artist, "", b.o.date, comment, "Briefing"};
     AudioWriter full(dir / (stem + ".wav"), rate, AudioFormat::wav, tags, cues);
     const std::string enclosure_file = stem + "." + format_name(b.enclosure);
     std::optional<EnclosureWriter> enclosure;
@@ -521,7 +498,7 @@ json build_edition(const Build& b, std::vector<Item>& items, const fs::path& dir
               {"built_at", iso_utc(built)},
               {"built_at_unix", static_cast<long long>(built)},
               {"edition", {{"title", b.o.title}, {"date", b.o.date}, {"slug", b.slug}}},
-              {"source", b.o.source.string()},
+              {"source", b.o.batch.source.string()},
               {"settings", b.settings},
               {"inputs_sha256", b.inputs},
               {"sample_rate", rate},
@@ -603,15 +580,15 @@ std::string edition_slug(const std::string& date, const std::string& title) {
 EditionResult run_edition(const EditionOptions& o, const Toolkit& tools) {
     check_date(o.date);
     if (o.title.empty()) throw InputError("--title: the edition needs a title");
-    const VoicePreset voice = load_voice(o.voice, o.voices_dir);
+    const VoicePreset voice = load_voice(o.batch.voice, o.batch.voices_dir);
     EditionResult result;
     // Articles first, in the batch's worker processes (before this process
     // starts its own engine), each skipped when up to date.
-    result.batch = run_batch(batch_options(o), tools);
+    result.batch = run_batch(o.batch, tools);
     std::vector<Item> items = load_items(o, result.batch);
 
-    OutputLock lock(o.output_root, o.wait);
-    const fs::path editions = o.output_root / "editions";
+    OutputLock lock(o.batch.output_root, o.batch.wait);
+    const fs::path editions = o.batch.output_root / "editions";
     std::error_code ec;
     fs::create_directories(editions, ec);
     if (ec) throw OutputError(editions.string() + ": cannot create: " + ec.message());
@@ -625,7 +602,7 @@ EditionResult run_edition(const EditionOptions& o, const Toolkit& tools) {
     const AudioFormat enclosure = enclosure_format(rate_guess);
     const std::string settings = edition_settings(voice, o);
     const Build b{o, voice, tools, slug, settings, inputs_sha256(items, settings, o, enclosure), enclosure};
-    if (!o.force && edition_up_to_date(result.folder, b.inputs)) {
+    if (!o.batch.force && edition_up_to_date(result.folder, b.inputs)) {
         result.up_to_date = true;
         result.manifest = read_json(result.folder / "manifest.json");
     } else {
@@ -633,7 +610,7 @@ EditionResult run_edition(const EditionOptions& o, const Toolkit& tools) {
         result.manifest = build_edition(b, items, staging.path(), result.folder);
         staging.commit(result.folder);
     }
-    result.feed_written = write_feed(o.output_root, o.feed);
+    result.feed_written = write_feed(o.batch.output_root, o.feed);
     return result;
 }
 

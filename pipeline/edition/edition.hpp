@@ -82,22 +82,13 @@
 namespace briefing {
 
 struct EditionOptions {
-    std::filesystem::path source;                 // folder or job list (.toml)
-    std::filesystem::path output_root = "output";
-    std::string title;                            // edition title, e.g. "早间简报"
-    std::string date;                             // "YYYY-MM-DD"
-    std::filesystem::path voices_dir;
-    std::string voice = "default";                // preset for the spoken parts and jobs naming none
-    unsigned jobs = 0;                            // batch worker processes; 0 = cores
-    bool force = false;                           // re-render articles and the edition
-    bool wait = false;                            // wait for the output lock
-    bool use_cache = true;
-    std::filesystem::path cache_dir;              // "" = default_cache_dir(output_root)
-    std::uint64_t cache_max_bytes = 2ull << 30;
-    SegmentOptions segment;
-    std::string artist = "Briefing";
-    std::uint64_t max_input_bytes = kDefaultMaxInputBytes;
-    FeedOptions feed;                             // title, description, base_url, author
+    // How the articles are found and rendered (the batch rules), and the
+    // preset, cache and output folder the spoken parts use too. `source` is
+    // a folder or job list; dry_run, shard and report are not used here.
+    BatchOptions batch;
+    std::string title;  // edition title, e.g. "早间简报"
+    std::string date;   // "YYYY-MM-DD"
+    FeedOptions feed;   // title, description, base_url, author
 };
 
 struct EditionResult {
