@@ -24,12 +24,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path fresh_dir(const std::string& name) {
-    const fs::path d = fs::temp_directory_path() / "briefing_batch_test" / name;
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-}
+fs::path fresh_dir(const std::string& name) { return test::fresh_dir("briefing_batch_test", name); }
 
 const char* const kTopics[] = {"港口", "铁路", "农场", "学校", "医院", "工厂", "书店", "公园", "剧院", "码头"};
 

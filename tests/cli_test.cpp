@@ -13,12 +13,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path fresh_dir(const char* name) {
-    const fs::path d = fs::temp_directory_path() / "briefing_cli_test" / name;
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-}
+fs::path fresh_dir(const char* name) { return briefing::test::fresh_dir("briefing_cli_test", name); }
 
 std::size_t count_lines(const std::string& s) {
     std::size_t n = 0;

@@ -29,12 +29,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path fresh_dir(const std::string& name) {
-    const fs::path d = fs::temp_directory_path() / "briefing_edition_test" / name;
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-}
+fs::path fresh_dir(const std::string& name) { return test::fresh_dir("briefing_edition_test", name); }
 
 // Small articles of our own: title line, then paragraphs. The second title
 // has XML's special characters, which the feed must escape.

@@ -20,14 +20,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kRoot = fs::temp_directory_path() / "briefing_hardening_test";
-
-fs::path fresh_dir(const std::string& name) {
-    const fs::path d = kRoot / name;
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-}
+fs::path fresh_dir(const std::string& name) { return briefing::test::fresh_dir("briefing_hardening_test", name); }
 
 fs::path write_file(const fs::path& p, const std::string& bytes) {
     fs::create_directories(p.parent_path());

@@ -39,12 +39,7 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-fs::path fresh_dir(const char* name) {
-    const fs::path d = fs::temp_directory_path() / "briefing_listen_test" / name;
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-}
+fs::path fresh_dir(const char* name) { return test::fresh_dir("briefing_listen_test", name); }
 
 struct Fixture {
     VoicePreset voice = load_voice("default", text::data_dir() / "voices");

@@ -19,12 +19,7 @@ using nlohmann::json;
 
 namespace {
 
-fs::path fresh_dir(const char* name) {
-    const fs::path d = fs::temp_directory_path() / "briefing_render_test" / name;
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-}
+fs::path fresh_dir(const char* name) { return test::fresh_dir("briefing_render_test", name); }
 
 struct Wav {
     int rate = 0;

@@ -23,6 +23,14 @@ struct Run {
     std::string err;
 };
 
+// An empty folder "<tmp>/<suite>/<name>", emptied first if it exists.
+inline std::filesystem::path fresh_dir(const std::string& suite, const std::string& name) {
+    const std::filesystem::path d = std::filesystem::temp_directory_path() / suite / name;
+    std::filesystem::remove_all(d);
+    std::filesystem::create_directories(d);
+    return d;
+}
+
 inline std::string slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

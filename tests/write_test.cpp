@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "riff_reader.hpp"
+#include "run_process.hpp"
 #include "text/errors.hpp"
 #include "write/file_names.hpp"
 #include "write/text_files.hpp"
@@ -17,12 +18,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path temp_dir(const char* name) {
-    const fs::path d = fs::temp_directory_path() / "briefing_write_test" / name;
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-}
+fs::path temp_dir(const char* name) { return test::fresh_dir("briefing_write_test", name); }
 
 }  // namespace
 
