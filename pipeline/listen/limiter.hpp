@@ -44,7 +44,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <utility>
 #include <vector>
 
@@ -82,37 +81,45 @@ public:
     // out once. Call once at the end of the stream; the limiter is then spent.
     void finish(std::vector<float>& out);
 
-    const LimiterReport& report() const { return report_; }
+    LimiterReport report() const;
 
     // Samples held back between input and output (look-ahead + detector).
     std::size_t delay() const { return delay_; }
 
 private:
-    void step(float x, std::vector<float>& out);
-    double detect(float x);        // peak around the sample the detector has reached
+    void run(std::int64_t last, std::vector<float>& out);
+    void run_chunk(std::size_t n, std::vector<float>& out);
     double envelope(double need);  // hold + release + average: the gain for the output sample
+    bool idle() const { return released_ == 1.0 && recent_below_one_ == 0; }
+    void emit(float x, double gain, std::vector<float>& out);
 
     double threshold_;
     double release_coeff_;
     std::size_t window_;   // look-ahead in samples (≥ 1)
     std::size_t delay_;    // window_ - 1 + detector latency
 
-    std::vector<float> history_;   // last 12 input samples, for the interpolator (ring)
-    std::size_t history_at_ = 0;
-    double previous_interval_ = 0; // peak of the interval before the detector's sample
+    // Input not yet used up: buffer_[0] is sample buffer_start_ of the
+    // stream (negative indices are the silence before it).
+    std::vector<float> buffer_;
+    std::int64_t buffer_start_;
+    std::int64_t next_ = 0;      // the next detector position (interval from x[next_] to x[next_ + 1])
+    float previous_interval_ = 0;
+    std::vector<float> peaks_;   // scratch: interval peaks of one chunk
 
-    std::uint64_t index_ = 0;                             // detector's sample index
-    std::deque<std::pair<std::uint64_t, double>> minima_; // sliding minimum of needed gains
-    double released_ = 1;                                 // gain after hold + release
-    std::vector<double> recent_;                          // last window_ released gains (ring)
+    // Sliding minimum of the needed gains over the look-ahead: a ring of
+    // (position, need) with increasing needs.
+    std::vector<std::pair<std::int64_t, double>> minima_;
+    std::size_t minima_head_ = 0, minima_size_ = 0;
+    double released_ = 1;                 // gain after hold + release
+    std::vector<double> recent_;          // last window_ released gains (ring)
     std::size_t recent_at_ = 0;
     double recent_sum_ = 0;
     std::size_t recent_below_one_ = 0;
 
-    std::deque<float> pending_;       // input samples awaiting their gain
-    std::uint64_t fed_ = 0, emitted_ = 0;
+    std::int64_t fed_ = 0, emitted_ = 0;
     bool finished_ = false;
-    LimiterReport report_;
+    double min_gain_ = 1;
+    std::uint64_t limited_samples_ = 0;
 };
 
 // Limits one stream held whole (a section) in place, feeding a fresh
