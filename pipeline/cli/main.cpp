@@ -7,6 +7,7 @@
 #include <optional>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -143,6 +144,7 @@ int run_render(const Options& o) {
     options.segment = segment_options(o);
     options.cache = cache ? &*cache : nullptr;
     options.max_input_bytes = o.max_input_mb << 20;
+    options.threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
     for (const auto& input : o.inputs) {
         const RenderResult r = render_article(input, options, voice, *engine, tools);
         spdlog::info("{} → {} ({} sections, {:.1f} s)", input, r.folder.string(), r.manifest["sections"].size(),

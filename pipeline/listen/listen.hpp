@@ -85,6 +85,7 @@ struct ListenOptions {
     std::vector<AudioFormat> formats;   // extra formats for the full file (never wav)
     std::string artist = "Briefing";    // IART / PERFORMER
     std::string date;                   // ICRD / REM DATE, e.g. "2026-11-24"; may be empty
+    int threads = 1;                    // threads sharing the measuring, trials and writing
 };
 
 // From the preset's [output] keys. `output_formats` is a comma list of flac,

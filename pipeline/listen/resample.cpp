@@ -13,7 +13,7 @@ std::uint64_t rescale_position(std::uint64_t position, int from_rate, int to_rat
     return (position * static_cast<std::uint64_t>(to_rate) + from / 2) / from;
 }
 
-std::vector<float> resample(const std::vector<float>& in, int from_rate, int to_rate) {
+std::vector<float> resample(std::vector<float> in, int from_rate, int to_rate) {
     if (from_rate == to_rate) return in;
     if (in.empty()) return {};
     const std::size_t length = resampled_length(in.size(), from_rate, to_rate);

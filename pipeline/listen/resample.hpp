@@ -23,8 +23,9 @@ inline std::uint64_t resampled_length(std::uint64_t samples, int from_rate, int 
 
 // Converts mono float audio from `from_rate` to `to_rate`; the result has
 // exactly resampled_length(in.size(), …) samples (trimmed or zero-padded by
-// the converter's last few samples). Equal rates return the input.
-// Throws OutputError with libsamplerate's message on failure.
-std::vector<float> resample(const std::vector<float>& in, int from_rate, int to_rate);
+// the converter's last few samples). Equal rates return the input itself
+// (moved, not copied). Throws OutputError with libsamplerate's message on
+// failure.
+std::vector<float> resample(std::vector<float> in, int from_rate, int to_rate);
 
 }  // namespace briefing

@@ -212,7 +212,9 @@ RenderResult render_article(const fs::path& input, const RenderOptions& options,
                      {"playlist", playlist_name},
                      {"sections", std::move(sections)}};
     // Loudness, resampling, the full file, transcripts; may change durations.
-    finish_article(staging.path(), manifest, listen_options(voice, options.artist, utc_now().substr(0, 10)));
+    ListenOptions listen = listen_options(voice, options.artist, utc_now().substr(0, 10));
+    listen.threads = options.threads;
+    finish_article(staging.path(), manifest, listen);
     playlist.clear();
     for (const auto& s : manifest["sections"])
         playlist.push_back({s["file"], s["title"], s["duration_ms"].get<double>() / 1000.0});

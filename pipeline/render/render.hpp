@@ -53,6 +53,10 @@ struct RenderOptions {
     SentenceCache* cache = nullptr;  // not owned; nullptr renders without a cache
     std::string slug;                // folder name; "" = made from the article title
     std::uint64_t max_input_bytes = kDefaultMaxInputBytes;
+    // Threads the listen stage may use for one article. `briefing render`
+    // uses the machine's cores; a batch keeps 1, as its workers already
+    // fill the cores with articles.
+    int threads = 1;
 };
 
 // Everything besides the input bytes that decides what render writes: the
