@@ -2,6 +2,7 @@
 // subcommand; every failure class has its own exit code (see kExit*).
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <ctime>
 #include <optional>

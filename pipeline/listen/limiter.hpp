@@ -7,7 +7,10 @@
 // this limiter then dips the gain briefly around each peak that would pass
 // the ceiling, and leaves every other sample exactly as the gain made it.
 //
-// How it works, per sample at `sample_rate`:
+// How it works, per sample at `sample_rate` (worked on in blocks of 256: the
+// detector runs as a vectorised kernel, true_peak.hpp, and a block whose
+// samples cannot reach the threshold while the gain is at rest passes
+// straight through):
 //   1. Detector: the peak around each sample is the larger of its own
 //      magnitude and the magnitudes 4x-oversampled (windowed-sinc, 12 taps
 //      per phase) on both sides of it, so peaks between samples, which a
