@@ -233,8 +233,8 @@ constexpr std::array<double, 2> kCompensationsDb{0.5, 1.5};
 // kTrialSeconds in all, each after kWarmUpSeconds the limiter and the meter
 // hear but do not count (the limiter's memory is under 0.1 s). Up to
 // kTrialSeconds of audio is heard whole, in back-to-back excerpts. Why not
-// always whole: three more passes over the article would cost more than
-// eSpeak NG's synthesis. Measured on the seed article (8.7 min): excerpts
+// always whole: a limiter and a meter per tried gain over all of a long
+// article cost as much as eSpeak NG's synthesis of it. Measured on the seed article (8.7 min): excerpts
 // give the whole-article shortfall to within 0.01 LU when they cover it,
 // and to within 0.06 LU (standard deviation over eight placements) when
 // they cover 2 minutes of it, so an article lands within about ±0.1 LU of
