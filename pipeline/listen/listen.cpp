@@ -131,15 +131,29 @@ struct Piece {
     std::uint64_t warm, length;
 };
 
-// Pieces of `audio` starting at first, first + stride, …, each `length`
-// long (the last one shorter) after up to `warm` samples of warm-up.
+// Where the pieces of a section of `size` samples lie: starting at first,
+// first + stride, …, each `length` long (the last one shorter), after up to
+// `warm` samples of warm-up.
+struct Range {
+    std::uint64_t from, warm, length;  // from = first warm-up sample
+};
+
+std::vector<Range> piece_ranges(std::uint64_t size, std::uint64_t first, std::uint64_t stride, std::uint64_t length,
+                                std::uint64_t warm) {
+    std::vector<Range> ranges;
+    for (std::uint64_t at = first; at < size; at += stride) {
+        const std::uint64_t w = std::min(warm, at);
+        ranges.push_back({at - w, w, std::min<std::uint64_t>(length, size - at)});
+    }
+    return ranges;
+}
+
+// The pieces of `audio` (see piece_ranges).
 std::vector<Piece> pieces_of(const std::vector<float>& audio, std::uint64_t first, std::uint64_t stride,
                              std::uint64_t length, std::uint64_t warm) {
     std::vector<Piece> pieces;
-    for (std::uint64_t at = first; at < audio.size(); at += stride) {
-        const std::uint64_t w = std::min(warm, at);
-        pieces.push_back({audio.data() + at - w, w, std::min<std::uint64_t>(length, audio.size() - at)});
-    }
+    for (const Range& r : piece_ranges(audio.size(), first, stride, length, warm))
+        pieces.push_back({audio.data() + r.from, r.warm, r.length});
     return pieces;
 }
 
@@ -153,16 +167,9 @@ std::vector<float> read_excerpts(const SectionPlan& p, int rate, std::uint64_t s
     ReadHandle f(sf_open(p.path.c_str(), SFM_READ, &info));
     if (!f || info.channels != 1 || info.samplerate != rate || static_cast<std::uint64_t>(info.frames) != p.in_samples)
         return read_section(p.path, rate, p.in_samples).samples;  // names the problem
-    struct Range {
-        std::uint64_t from, warm, length;
-    };
-    std::vector<Range> ranges;
+    const std::vector<Range> ranges = piece_ranges(p.in_samples, stride / 2, stride, length, warm);
     std::uint64_t total = 0;
-    for (std::uint64_t at = stride / 2; at < p.in_samples; at += stride) {
-        const std::uint64_t w = std::min(warm, at);
-        ranges.push_back({at - w, w, std::min<std::uint64_t>(length, p.in_samples - at)});
-        total += w + ranges.back().length;
-    }
+    for (const Range& r : ranges) total += r.warm + r.length;
     std::vector<float> audio(total);
     std::uint64_t filled = 0;
     for (const Range& r : ranges) {
