@@ -4,8 +4,12 @@
 
 #include <sndfile.h>
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "render/render.hpp"
 #include "riff_reader.hpp"
@@ -131,4 +135,34 @@ TEST_CASE("inspect: token texts concatenate to the spoken text", "[render]") {
             for (const auto& t : sentence["tokens"]) joined += t["text"].get<std::string>();
             CHECK(joined == sentence["spoken"]);
         }
+}
+
+TEST_CASE("render measures the loudness while synthesising: what it measured is what it wrote", "[render][espeak]") {
+    Fixture fx;
+    // A low target keeps the limiter out, so the written audio is the
+    // synthesised audio times the one gain, and measured + gain = output
+    // (to int16 rounding): the meter heard what was written.
+    fx.voice.loudness_lufs = -30;
+    EspeakEngine engine(fx.voice);
+    // Had the meter missed any audio, render would say so and measure the
+    // files instead, and the check below would pass all the same.
+    std::ostringstream log;
+    const auto previous = spdlog::default_logger();
+    spdlog::set_default_logger(
+        std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log)));
+    for (int threads : {1, 2}) {
+        INFO("threads " << threads);
+        RenderOptions options;
+        options.output_root = fresh_dir(threads == 1 ? "timeline1" : "timeline2");
+        options.threads = threads;
+        const RenderResult r = render_article(BRIEFING_TEST_INPUTS "/sample_article.txt", options, fx.voice, engine,
+                                              {fx.normaliser, fx.pronouncer});
+        const json& loudness = r.manifest["loudness"];
+        INFO(loudness.dump());
+        CHECK_FALSE(loudness["limiter"].get<bool>());
+        CHECK(std::abs(loudness["measured_lufs"].get<double>() + loudness["gain_db"].get<double>() -
+                       loudness["output_lufs"].get<double>()) <= 0.02);
+    }
+    spdlog::set_default_logger(previous);
+    CHECK(log.str().find("measuring the files instead") == std::string::npos);
 }

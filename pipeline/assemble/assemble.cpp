@@ -17,12 +17,15 @@ std::string paragraph_label(const SpokenSentence& first) {
 }
 
 int pause_after(const std::vector<SpokenSentence>& s, std::size_t i, const VoicePreset& p) {
-    if (i + 1 == s.size()) return p.pause_section_end_ms;
-    if (s[i + 1].paragraph != s[i].paragraph) return p.pause_paragraph_ms;
-    return p.pause_sentence_ms;
+    return pause_after_ms(p, i + 1 == s.size(), i + 1 < s.size() && s[i + 1].paragraph != s[i].paragraph);
 }
 
 }  // namespace
+
+int pause_after_ms(const VoicePreset& p, bool last_in_section, bool paragraph_ends) {
+    if (last_in_section) return p.pause_section_end_ms;
+    return paragraph_ends ? p.pause_paragraph_ms : p.pause_sentence_ms;
+}
 
 std::uint64_t ms_to_samples(int ms, int rate) {
     return static_cast<std::uint64_t>(ms) * static_cast<std::uint64_t>(rate) / 1000;

@@ -58,6 +58,11 @@ std::uint64_t ms_to_samples(int ms, int rate);
 // Converts a sample position to milliseconds (rounded to nearest).
 std::int64_t samples_to_ms(std::uint64_t samples, int rate);
 
+// The silence (ms) after a sentence: section_end after the section's last
+// one, paragraph after a paragraph's last one, sentence otherwise. (render
+// follows the timeline as it synthesises, to measure it on the way.)
+int pause_after_ms(const VoicePreset& p, bool last_in_section, bool paragraph_ends);
+
 // Places `sentences` (moved from) on the section timeline.
 SectionAudio assemble_section(std::size_t index, std::string title, int sample_rate, const VoicePreset& pauses,
                               std::vector<SpokenSentence> sentences);

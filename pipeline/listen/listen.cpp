@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <future>
 #include <memory>
+#include <optional>
 
 #include "assemble/assemble.hpp"
 #include "listen/limiter.hpp"
@@ -493,7 +494,8 @@ ListenOptions listen_options(const VoicePreset& voice, std::string artist, std::
     return o;
 }
 
-void finish_article(const fs::path& folder, json& manifest, const ListenOptions& options) {
+void finish_article(const fs::path& folder, json& manifest, const ListenOptions& options,
+                    const LoudnessMeter* premeasured) {
     const int in_rate = manifest.at("engine").at("sample_rate").get<int>();
     const int out_rate = options.sample_rate > 0 ? options.sample_rate : in_rate;
     json& sections = manifest.at("sections");
@@ -504,7 +506,9 @@ void finish_article(const fs::path& folder, json& manifest, const ListenOptions&
     const std::size_t workers = std::max(1, options.threads);
     const auto started = std::chrono::steady_clock::now();
     const auto seconds = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
-    const LoudnessMeter before = measure(plans, in_rate, workers);
+    std::optional<LoudnessMeter> own;
+    if (!premeasured) own = measure(plans, in_rate, workers);
+    const LoudnessMeter& before = premeasured ? *premeasured : *own;
     spdlog::debug("listen: measured in {:.3f} s", seconds());
     const double measured = before.integrated_lufs(), peak = before.true_peak_dbtp();
     LimiterSettings limiter;

@@ -37,7 +37,8 @@
 // 4.05 dB (0.96 of it compensation), -16.05 LUFS, true peak -1.2 dBTP, gain
 // dips of up to 5.4 dB on ~25% of samples.
 //
-// Passes: (1) measure, in pieces shared among `threads`; (2) the trials,
+// Passes: (1) measure, in pieces shared among `threads` (skipped when the
+// caller hands in a meter that heard the sections as they were made); (2) the trials,
 // likewise; (3) read, resample, gain, limit, while a second thread (when
 // `threads` > 1) writes the section files and the full file and measures
 // what is written. A batch gives each worker process one thread.
@@ -80,6 +81,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "listen/loudness.hpp"
 #include "synth/voice_preset.hpp"
 #include "write/wav_writer.hpp"
 
@@ -101,7 +103,10 @@ struct ListenOptions {
 ListenOptions listen_options(const VoicePreset& voice, std::string artist, std::string date);
 
 // See the top of this header. `folder` holds the section WAVs named in
-// `manifest["sections"][i]["file"]`.
-void finish_article(const std::filesystem::path& folder, nlohmann::json& manifest, const ListenOptions& options);
+// `manifest["sections"][i]["file"]`. `measured`, when given, has heard
+// exactly those sections, back to back at their own rate (with true peak):
+// render measures while eSpeak NG synthesises, so pass (1) is skipped.
+void finish_article(const std::filesystem::path& folder, nlohmann::json& manifest, const ListenOptions& options,
+                    const LoudnessMeter* measured = nullptr);
 
 }  // namespace briefing

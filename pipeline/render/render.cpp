@@ -14,6 +14,8 @@
 
 #include "assemble/assemble.hpp"
 #include "listen/listen.hpp"
+#include "listen/loudness.hpp"
+#include "listen/serial_worker.hpp"
 #include "text/clock.hpp"
 #include "text/errors.hpp"
 #include "write/file_names.hpp"
@@ -89,6 +91,61 @@ SpokenSentence speak(const SentenceUnit& unit, const VoicePreset& voice, EspeakE
         spdlog::debug("sentence {}.{}: {} samples: {}", unit.section, unit.index, s.samples.size(), s.spoken);
     return s;
 }
+
+// Measures the article's loudness while it is synthesised, so the listen
+// stage need not read every section back to measure it: each sentence, and
+// each silence the assemble stage puts around it, goes to one meter in
+// timeline order, on a thread of its own when there is a core to spare
+// (synthesis leaves the second core idle). The audio is handed over in
+// long stretches, which the meter filters fastest (loudness.cpp).
+class TimelineMeter {
+public:
+    TimelineMeter(int rate, bool threaded) : meter_(rate), worker_(threaded, 8) { pending_.reserve(kStretch); }
+
+    void silence(std::uint64_t count) { append(nullptr, count); }
+    void sentence(const std::vector<std::int16_t>& samples) { append(samples.data(), samples.size()); }
+    std::uint64_t samples() const { return fed_; }
+    // Waits for the meter to catch up; rethrows its failure.
+    const LoudnessMeter& result() {
+        hand_over();
+        worker_.drain();
+        return meter_;
+    }
+
+private:
+    static constexpr std::size_t kStretch = 1 << 17;
+
+    // Appends `count` samples from `from` (nullptr: silence).
+    void append(const std::int16_t* from, std::uint64_t count) {
+        fed_ += count;
+        while (count > 0) {
+            const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(count, kStretch - pending_.size()));
+            if (from) {
+                pending_.insert(pending_.end(), from, from + n);
+                from += n;
+            } else {
+                pending_.resize(pending_.size() + n, 0);
+            }
+            count -= n;
+            if (pending_.size() == kStretch) hand_over();
+        }
+    }
+    void hand_over() {
+        if (pending_.empty()) return;
+        worker_.post([this, pcm = std::move(pending_)] {
+            std::vector<float> x(pcm.size());
+            for (std::size_t i = 0; i < pcm.size(); ++i) x[i] = static_cast<float>(pcm[i]) / 32768.0f;
+            meter_.add(x);
+        });
+        pending_ = {};
+        pending_.reserve(kStretch);
+    }
+
+    LoudnessMeter meter_;
+    std::uint64_t fed_ = 0;
+    std::vector<std::int16_t> pending_;
+    SerialWorker worker_;  // last: its tasks use the members above
+};
 
 json section_json(const SectionAudio& audio, const std::string& file) {
     json sentences = json::array();
@@ -183,13 +240,20 @@ RenderResult render_article(const fs::path& input, const RenderOptions& options,
     std::vector<PlaylistEntry> playlist;
     std::set<std::string> taken;
     std::uint64_t total_samples = 0;
+    TimelineMeter timeline(rate, options.threads > 1);
     std::size_t next = 0;
     for (std::size_t s = 0; s < article.sections.size(); ++s) {
         std::vector<SpokenSentence> spoken;
+        timeline.silence(ms_to_samples(voice.pause_section_start_ms, rate));
         for (; next < units.size() && units[next].section == s; ++next) {
             check_cancel();
             spoken.push_back(speak(units[next], voice, engine, tools, options.cache));
+            const bool last = next + 1 == units.size() || units[next + 1].section != s;
+            timeline.sentence(spoken.back().samples);
+            timeline.silence(ms_to_samples(
+                pause_after_ms(voice, last, !last && units[next + 1].paragraph != units[next].paragraph), rate));
         }
+        if (spoken.empty()) timeline.silence(ms_to_samples(voice.pause_section_end_ms, rate));
         const Section& section = article.sections[s];
         SectionAudio audio = assemble_section(s, section.title, rate, voice, std::move(spoken));
         const std::string file = section_file_name(s, article.sections.size(), section.title, taken);
@@ -214,7 +278,12 @@ RenderResult render_article(const fs::path& input, const RenderOptions& options,
     // Loudness, resampling, the full file, transcripts; may change durations.
     ListenOptions listen = listen_options(voice, options.artist, utc_now().substr(0, 10));
     listen.threads = options.threads;
-    finish_article(staging.path(), manifest, listen);
+    const LoudnessMeter& measured = timeline.result();
+    // The timeline meter must have heard exactly what was written; if the
+    // two ever disagree, listen measures the files instead.
+    const bool heard_all = timeline.samples() == total_samples;
+    if (!heard_all) spdlog::warn("measuring while synthesising missed some audio; measuring the files instead");
+    finish_article(staging.path(), manifest, listen, heard_all ? &measured : nullptr);
     playlist.clear();
     for (const auto& s : manifest["sections"])
         playlist.push_back({s["file"], s["title"], s["duration_ms"].get<double>() / 1000.0});
