@@ -470,6 +470,16 @@ TEST_CASE("make-up gain: target minus measured, whatever the peak, and silence s
     CHECK(to_int16({0.5f, -1.0f, 0.9f}, 2.0) == std::vector<std::int16_t>{32767, -32768, 32767});
 }
 
+TEST_CASE("to_int16 rounds half away from zero, as std::round does", "[listen]") {
+    const float q = 1.0f / 32768;  // one step of int16
+    const std::vector<float> in{0.5f * q, -0.5f * q, 0.49f * q, -0.49f * q, 2.5f * q, -2.5f * q, 7.75f * q, -7.25f * q, 0};
+    CHECK(to_int16(in, 1.0) == std::vector<std::int16_t>{1, -1, 0, 0, 3, -3, 8, -7, 0});
+    for (float x = -1.1f; x < 1.1f; x += 0.000123f) {
+        const double expected = std::clamp(std::round(x * 0.9 * 32768.0), -32768.0, 32767.0);
+        REQUIRE(to_int16({x}, 0.9).at(0) == static_cast<std::int16_t>(expected));
+    }
+}
+
 // True peak: both are 4x-oversampling estimates with different interpolators,
 // which agree within 0.1 dB where speech has its energy and differ near
 // Nyquist (BS.1770-4 Annex 2 allows such a 4x meter to under-read by up to

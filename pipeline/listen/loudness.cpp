@@ -302,10 +302,15 @@ void apply_gain(std::vector<float>& samples, double factor) {
 double db_to_factor(double db) { return std::pow(10.0, db / 20.0); }
 
 std::vector<std::int16_t> to_int16(const std::vector<float>& samples, double factor) {
+    // Rounds half away from zero, as std::round, but in a loop the compiler
+    // vectorises (std::round is a library call per sample): the fraction
+    // left after truncating is exact, so comparing it with ±0.5 is too.
     std::vector<std::int16_t> out(samples.size());
     for (std::size_t i = 0; i < samples.size(); ++i) {
-        const double v = std::round(samples[i] * factor * 32768.0);
-        out[i] = static_cast<std::int16_t>(v > 32767 ? 32767 : (v < -32768 ? -32768 : v));
+        const double v = std::clamp(samples[i] * factor * 32768.0, -32768.0, 32767.0);
+        const int whole = static_cast<int>(v);
+        const double fraction = v - whole;
+        out[i] = static_cast<std::int16_t>(whole + (fraction >= 0.5) - (fraction <= -0.5));
     }
     return out;
 }
