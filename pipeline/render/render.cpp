@@ -133,15 +133,16 @@ private:
     void hand_over() {
         if (pending_.empty()) return;
         worker_.post([this, pcm = std::move(pending_)] {
-            std::vector<float> x(pcm.size());
-            for (std::size_t i = 0; i < pcm.size(); ++i) x[i] = static_cast<float>(pcm[i]) / 32768.0f;
-            meter_.add(x);
+            scratch_.resize(pcm.size());
+            for (std::size_t i = 0; i < pcm.size(); ++i) scratch_[i] = static_cast<float>(pcm[i]) / 32768.0f;
+            meter_.add(scratch_);
         });
         pending_ = {};
         pending_.reserve(kStretch);
     }
 
     LoudnessMeter meter_;
+    std::vector<float> scratch_;  // the worker's, reused
     std::uint64_t fed_ = 0;
     std::vector<std::int16_t> pending_;
     SerialWorker worker_;  // last: its tasks use the members above

@@ -19,6 +19,10 @@
 //
 // Memory: one section's audio is held at a time.
 //
+// Loudness: every sentence and pause is handed to a loudness meter as it is
+// synthesised, in timeline order (render.cpp, TimelineMeter), so the listen
+// stage starts with the article already measured.
+//
 // Thread rule: uses the process's one EspeakEngine; call from one thread.
 #pragma once
 
@@ -53,9 +57,10 @@ struct RenderOptions {
     SentenceCache* cache = nullptr;  // not owned; nullptr renders without a cache
     std::string slug;                // folder name; "" = made from the article title
     std::uint64_t max_input_bytes = kDefaultMaxInputBytes;
-    // Threads the listen stage may use for one article. `briefing render`
-    // uses the machine's cores; a batch keeps 1, as its workers already
-    // fill the cores with articles.
+    // Threads one article may use: above 1, the loudness is measured on a
+    // second thread while eSpeak NG synthesises, and the listen stage shares
+    // its passes among them. `briefing render` uses the machine's cores; a
+    // batch keeps 1, as its workers already fill the cores with articles.
     int threads = 1;
 };
 
