@@ -149,12 +149,6 @@ LimiterSettings limiter_settings(const VoicePreset& voice) {
     return s;
 }
 
-std::vector<float> as_float(const std::vector<std::int16_t>& samples) {
-    std::vector<float> out(samples.size());
-    for (std::size_t i = 0; i < samples.size(); ++i) out[i] = static_cast<float>(samples[i]) / 32768.0f;
-    return out;
-}
-
 // Synthesises `sentences` (as written) as one part: normalised, through the
 // cache, placed with the preset's pauses, resampled to `rate` and brought to
 // the preset's loudness like an article (so the edition's one gain suits it).

@@ -463,12 +463,6 @@ json loudness_json(double measured, double peak, const ListenOptions& o, double 
             {"output_lufs", round2(after.integrated_lufs())}};
 }
 
-std::vector<float> as_float(const std::vector<std::int16_t>& samples) {
-    std::vector<float> out(samples.size());
-    for (std::size_t i = 0; i < samples.size(); ++i) out[i] = static_cast<float>(samples[i]) / 32768.0f;
-    return out;
-}
-
 }  // namespace
 
 ListenOptions listen_options(const VoicePreset& voice, std::string artist, std::string date) {

@@ -315,4 +315,15 @@ std::vector<std::int16_t> to_int16(const std::vector<float>& samples, double fac
     return out;
 }
 
+void as_float(const std::vector<std::int16_t>& samples, std::vector<float>& out) {
+    out.resize(samples.size());
+    for (std::size_t i = 0; i < samples.size(); ++i) out[i] = static_cast<float>(samples[i]) / 32768.0f;
+}
+
+std::vector<float> as_float(const std::vector<std::int16_t>& samples) {
+    std::vector<float> out;
+    as_float(samples, out);
+    return out;
+}
+
 }  // namespace briefing

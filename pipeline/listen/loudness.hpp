@@ -82,4 +82,9 @@ double db_to_factor(double db);
 // `samples` are floats as read by libsndfile (int16 / 32768).
 std::vector<std::int16_t> to_int16(const std::vector<float>& samples, double factor);
 
+// int16 → floats as libsndfile reads them (int16 / 32768): to_int16's
+// inverse at factor 1. The first form reuses `out`'s storage.
+void as_float(const std::vector<std::int16_t>& samples, std::vector<float>& out);
+std::vector<float> as_float(const std::vector<std::int16_t>& samples);
+
 }  // namespace briefing

@@ -133,8 +133,7 @@ private:
     void hand_over() {
         if (pending_.empty()) return;
         worker_.post([this, pcm = std::move(pending_)] {
-            scratch_.resize(pcm.size());
-            for (std::size_t i = 0; i < pcm.size(); ++i) scratch_[i] = static_cast<float>(pcm[i]) / 32768.0f;
+            as_float(pcm, scratch_);
             meter_.add(scratch_);
         });
         pending_ = {};
